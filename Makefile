@@ -1,0 +1,115 @@
+# rtpseal — see README.md. Targets: deps, all (default), test, bench, style,
+# format, clean. Variables: IPSEC_MB=deps|system, SAN=1, BENCH=name.
+
+IPSEC_MB ?= deps
+SAN ?= 0
+BENCH ?=
+
+CC ?= gcc
+ifeq ($(CC),cc)
+CC := gcc
+endif
+
+ifeq ($(SAN),1)
+BUILD := build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT := -O1 -g
+else
+BUILD := build
+SAN_FLAGS :=
+OPT := -O3 -g
+endif
+ifeq ($(IPSEC_MB),system)
+BUILD := $(BUILD)/ipsec-system
+endif
+# O=DIR puts this build's outputs in DIR instead (parallel work trees).
+ifdef O
+BUILD := $(O)
+endif
+
+# ipsec-mb: the 2.0 copy that `make deps` unpacked into .deps/, linked with an
+# rpath, or the system's (IPSEC_MB=system).
+IPSEC_ROOT := $(CURDIR)/.deps/ipsec-mb/usr
+ifeq ($(IPSEC_MB),deps)
+IPSEC_CFLAGS := -I$(IPSEC_ROOT)/include
+IPSEC_LIBS := -L$(IPSEC_ROOT)/lib/x86_64-linux-gnu \
+	-Wl,-rpath,$(IPSEC_ROOT)/lib/x86_64-linux-gnu -lIPSec_MB
+else ifeq ($(IPSEC_MB),system)
+IPSEC_CFLAGS :=
+IPSEC_LIBS := -lIPSec_MB
+else
+$(error IPSEC_MB must be 'deps' or 'system', not '$(IPSEC_MB)')
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS_ALL := -std=gnu11 $(OPT) -march=native -DLINUX -D_GNU_SOURCE -fPIC \
+	$(WARN) $(SAN_FLAGS) -MMD -MP -Ilib $(IPSEC_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(SAN_FLAGS) $(LDFLAGS)
+LIB_LIBS := $(IPSEC_LIBS) -lcrypto
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBRTPSEAL := $(BUILD)/librtpseal.a
+
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/unit/*.c))
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_LIBS := -lcmocka -lsrtp2 -ljansson $(LIB_LIBS)
+
+BENCH_SRCS := $(wildcard perf/bench_*.c)
+BENCH_BINS := $(BENCH_SRCS:perf/%.c=$(BUILD)/%)
+BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
+
+.PHONY: all deps test bench style format clean check-deps
+.DEFAULT_GOAL := all
+
+all: check-deps $(LIBRTPSEAL) $(TEST_BINS) $(BENCH_BINS)
+
+deps:
+	@bash .ci/deps.sh
+
+check-deps:
+ifeq ($(IPSEC_MB),deps)
+	@test -f $(IPSEC_ROOT)/include/intel-ipsec-mb.h || \
+		{ echo "ipsec-mb 2.0 is not in .deps/: run 'make deps' first (or build with IPSEC_MB=system)" >&2; exit 1; }
+endif
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBRTPSEAL): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBRTPSEAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIBRTPSEAL) $(TEST_LIBS)
+
+$(BUILD)/bench_%: $(BUILD)/obj/perf/bench_%.o $(LIBRTPSEAL)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBRTPSEAL) $(BENCH_LIBS)
+
+test: all
+	@RS_VECTORS=$(CURDIR)/tests/vectors RS_SHARED=$(CURDIR)/../shared \
+		bash tests/run.sh $(BUILD)
+
+bench: all
+	@bash perf/bench.sh $(BUILD) "$(BENCH)"
+
+STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+style:
+	clang-format --dry-run -Werror $(STYLE_SRCS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -Ilib -DLINUX $(STYLE_SRCS)
+
+format:
+	clang-format -i $(STYLE_SRCS)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
