@@ -13,6 +13,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/.deps"
 ipsec_root="$deps/ipsec-mb"
 ipsec_want="2.0"
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+say() { [ "$quiet" = 1 ] || echo "$@"; }
 
 packages=(
 	build-essential pkg-config clang clang-format cppcheck
@@ -23,7 +26,7 @@ packages=(
 	libsrtp2-dev
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-plugins-bad gstreamer1.0-libav
-	tshark tcpreplay iproute2 util-linux procps
+	tshark tcpreplay iproute2 util-linux procps gnuplot-nox
 )
 
 missing=()
@@ -39,7 +42,7 @@ if ((${#missing[@]})); then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-	echo "deps: Debian 12 packages present"
+	say "deps: Debian 12 packages present"
 fi
 
 have_ipsec() {
@@ -49,7 +52,7 @@ have_ipsec() {
 }
 
 if have_ipsec; then
-	echo "deps: ipsec-mb $ipsec_want present in .deps/"
+	say "deps: ipsec-mb $ipsec_want present in .deps/"
 	exit 0
 fi
 
