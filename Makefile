@@ -74,33 +74,6 @@ deps:
 check-deps:
 	@bash .ci/deps.sh --quiet
 
-$(BUILD)/obj/%.o)
-LIBRTPSEAL := $(BUILD)/librtpseal.a
-
-TEST_SRCS := $(wildcard tests/unit/test_*.c)
-TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-TEST_SUPPORT_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/unit/*.c))
-TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
-TEST_LIBS := -lcmocka -lsrtp2 -ljansson $(LIB_LIBS)
-
-BENCH_SRCS := $(wildcard perf/bench_*.c)
-BENCH_BINS := $(BENCH_SRCS:perf/%.c=$(BUILD)/%)
-BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
-
-.PHONY: all deps test bench style format clean check-deps
-.DEFAULT_GOAL := all
-
-all: check-deps $(LIBRTPSEAL) $(TEST_BINS) $(BENCH_BINS)
-
-deps:
-	@bash .ci/deps.sh
-
-check-deps:
-ifeq ($(IPSEC_MB),deps)
-	@test -f $(IPSEC_ROOT)/include/intel-ipsec-mb.h || \
-		{ echo "ipsec-mb 2.0 is not in .deps/ yet: running 'make deps'"; bash .ci/deps.sh; }
-endif
-
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
