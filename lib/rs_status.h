@@ -29,7 +29,7 @@ enum rs_status {
 	RS_ERR_IP_FRAGMENT,    /* IP fragment: not media (policy decides) */
 	RS_ERR_NOT_UDP,        /* IP protocol is not UDP */
 	RS_ERR_UDP_TRUNC,      /* shorter than a UDP header */
-	RS_ERR_UDP_LEN,        /* UDP length < 8 or past the IP payload */
+	RS_ERR_UDP_LEN,        /* UDP length differs from the IP payload length */
 
 	/* RTP / RTCP headers */
 	RS_ERR_RTP_TRUNC,      /* shorter than the 12-byte fixed header */
@@ -40,7 +40,7 @@ enum rs_status {
 	RS_ERR_RTP_PADDING,    /* padding count 0 or larger than the payload */
 	RS_ERR_RTCP_TRUNC,     /* shorter than the 8-byte RTCP header */
 	RS_ERR_RTCP_VERSION,   /* version is not 2 */
-	RS_ERR_RTCP_LEN,       /* first RTCP length field runs past the packet */
+	RS_ERR_RTCP_LEN,       /* first RTCP length field 0: no sender SSRC */
 	RS_ERR_SRTP_TRUNC,     /* protected packet too short to hold the tag */
 	RS_ERR_SRTCP_TRUNC,    /* protected RTCP too short for tag + E||index */
 

@@ -115,8 +115,8 @@ static enum rs_status open_rtp(struct rs_engine *eng, struct rs_packet *p)
 		return st;
 	if (rtp.payload_len < RS_GCM_TAG_LEN)
 		return RS_ERR_SRTP_TRUNC;
-	if (rtp.ssrc != s->ssrc)
-		return RS_ERR_INVALID_ARG;
+	/* No SSRC check against the stream here: the SSRC is in the IV and the
+	 * AAD, so a packet that does not belong to this stream fails its tag. */
 
 	uint64_t idx = rs_index_estimate(&s->rtp, rtp.seq);
 	if (idx == RS_INDEX_INVALID || rs_window_check(&s->rtp, idx) != RS_OK)
@@ -204,8 +204,6 @@ static enum rs_status open_rtcp(struct rs_engine *eng, struct rs_packet *p)
 	st = rs_rtcp_parse(p->buf, clear_len, &rtcp);
 	if (st != RS_OK)
 		return st;
-	if (rtcp.ssrc != s->ssrc)
-		return RS_ERR_INVALID_ARG;
 
 	uint32_t word = get_be32(p->buf + p->len - RS_SRTCP_TRAILER_LEN);
 	uint32_t index = word & ~SRTCP_E_BIT;

@@ -43,7 +43,7 @@ static const struct status_entry statuses[RS_STATUS_COUNT] = {
 	[RS_ERR_RTCP_TRUNC] = {"rtcp_trunc", "RTCP packet shorter than the 8-byte header",
 			       RS_DROP_MALFORMED},
 	[RS_ERR_RTCP_VERSION] = {"rtcp_version", "RTCP version is not 2", RS_DROP_MALFORMED},
-	[RS_ERR_RTCP_LEN] = {"rtcp_len", "RTCP length field runs past the packet",
+	[RS_ERR_RTCP_LEN] = {"rtcp_len", "RTCP length field too small to hold the sender SSRC",
 			     RS_DROP_MALFORMED},
 	[RS_ERR_SRTP_TRUNC] = {"srtp_trunc", "SRTP packet too short to hold the 16-byte tag",
 			       RS_DROP_MALFORMED},
