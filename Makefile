@@ -64,6 +64,7 @@ BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
 
 .PHONY: all deps test bench style format clean check-deps
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: check-deps $(LIBRTPSEAL) $(TEST_BINS) $(BENCH_BINS)
 
