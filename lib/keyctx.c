@@ -17,8 +17,8 @@
 
 #define SRTP_KDF_SALT_LEN 14 /* RFC 3711's 112-bit master salt */
 
-enum rs_status rs_srtp_kdf(const struct rs_master_key *mk, enum rs_srtp_label label,
-			   uint8_t *out, size_t out_len)
+enum rs_status rs_srtp_kdf(const struct rs_master_key *mk, enum rs_srtp_label label, uint8_t *out,
+			   size_t out_len)
 {
 	const EVP_CIPHER *cipher;
 	uint8_t iv[16] = {0};
@@ -74,9 +74,8 @@ static size_t round_up64(size_t n)
 	return (n + 63) & ~(size_t)63;
 }
 
-struct rs_key_ctx *rs_key_ctx_from_session(struct rs_engine *eng,
-					   const struct rs_session_keys *sk, unsigned flags,
-					   enum rs_status *err)
+struct rs_key_ctx *rs_key_ctx_from_session(struct rs_engine *eng, const struct rs_session_keys *sk,
+					   unsigned flags, enum rs_status *err)
 {
 	size_t head = round_up64(sizeof(struct rs_key_ctx));
 	size_t gkd = round_up64(sizeof(struct gcm_key_data));
@@ -145,5 +144,5 @@ void rs_key_ctx_free(struct rs_key_ctx *ctx)
 
 unsigned rs_key_ctx_key_len(const struct rs_key_ctx *ctx)
 {
-	return ctx->key_len;
+	return ctx ? ctx->key_len : 0;
 }

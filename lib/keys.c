@@ -18,22 +18,22 @@ struct mode_entry {
 	const char *name;
 	uint8_t key_len;
 	uint8_t salted_hkdf; /* GCM2: HKDF with a 32-byte salt */
-	uint8_t hkdf;        /* GCM and GCM2: key string through HKDF */
+	uint8_t hkdf;	     /* GCM and GCM2: key string through HKDF */
 };
 
 static const struct mode_entry modes[RS_MODE_COUNT] = {
-	[RS_MODE_AEAD_AES_128_GCM] = {"AEAD_AES_128_GCM", 16, 0, 0},
-	[RS_MODE_AEAD_AES_256_GCM] = {"AEAD_AES_256_GCM", 32, 0, 0},
-	[RS_MODE_AES_128_GCM2] = {"AES_128_GCM2", 16, 1, 1},
-	[RS_MODE_AES_256_GCM2] = {"AES_256_GCM2", 32, 1, 1},
-	[RS_MODE_AES_128_GCM] = {"AES_128_GCM", 16, 0, 1},
-	[RS_MODE_AES_256_GCM] = {"AES_256_GCM", 32, 0, 1},
+    [RS_MODE_AEAD_AES_128_GCM] = {"AEAD_AES_128_GCM", 16, 0, 0},
+    [RS_MODE_AEAD_AES_256_GCM] = {"AEAD_AES_256_GCM", 32, 0, 0},
+    [RS_MODE_AES_128_GCM2] = {"AES_128_GCM2", 16, 1, 1},
+    [RS_MODE_AES_256_GCM2] = {"AES_256_GCM2", 32, 1, 1},
+    [RS_MODE_AES_128_GCM] = {"AES_128_GCM", 16, 0, 1},
+    [RS_MODE_AES_256_GCM] = {"AES_256_GCM", 32, 0, 1},
 };
 
 /* The SDK family's modes without integrity: refused by name so the user
  * learns why instead of reading "unknown mode". */
 static const char *const legacy_modes[] = {
-	"AES_128_XTS", "AES_256_XTS", "AES_128_ECB", "AES_256_ECB", "SM4_128_ECB",
+    "AES_128_XTS", "AES_256_XTS", "AES_128_ECB", "AES_256_ECB", "SM4_128_ECB",
 };
 
 enum rs_status rs_mode_from_name(const char *name, enum rs_mode *out)
@@ -136,8 +136,8 @@ enum rs_status rs_hkdf_sha256(const uint8_t *ikm, size_t ikm_len, const uint8_t 
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikm_len);
 	/* No salt parameter means RFC 5869's default: HashLen zero bytes. */
 	if (salt_len)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
-							 salt_len);
+		*p++ =
+		    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, info_len);
 	*p = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(kctx, out, out_len, params) == 1)
@@ -157,7 +157,7 @@ static enum rs_status decode_gcm2_salt(const char *salt, uint8_t out[RS_GCM2_SAL
 		return RS_ERR_SALT_MISSING;
 	if (strlen(salt) == 2 * RS_GCM2_SALT_LEN && all_hex(salt, 2 * RS_GCM2_SALT_LEN))
 		return rs_hex_decode(salt, out, RS_GCM2_SALT_LEN) == RS_OK ? RS_OK
-									  : RS_ERR_SALT_ENCODING;
+									   : RS_ERR_SALT_ENCODING;
 	if (rs_base64_decode(salt, tmp, sizeof(tmp), &got) != RS_OK)
 		st = RS_ERR_SALT_ENCODING;
 	else if (got != RS_GCM2_SALT_LEN)

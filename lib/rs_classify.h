@@ -11,12 +11,7 @@
 
 #include "rs_status.h"
 
-enum rs_media_class {
-	RS_CLASS_AUDIO = 0,
-	RS_CLASS_VIDEO,
-	RS_CLASS_OTHER,
-	RS_CLASS_COUNT
-};
+enum rs_media_class { RS_CLASS_AUDIO = 0, RS_CLASS_VIDEO, RS_CLASS_OTHER, RS_CLASS_COUNT };
 
 struct rs_pt_map {
 	uint8_t cls[128]; /* enum rs_media_class per payload type */

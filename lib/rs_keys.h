@@ -13,10 +13,10 @@
 
 #include "rs_status.h"
 
-#define RS_MAX_KEY_LEN     32
-#define RS_MASTER_SALT_LEN 12
+#define RS_MAX_KEY_LEN	    32
+#define RS_MASTER_SALT_LEN  12
 #define RS_SESSION_SALT_LEN 12
-#define RS_GCM2_SALT_LEN   32
+#define RS_GCM2_SALT_LEN    32
 /* "inline:" + base64(32 + 12 bytes) + NUL */
 #define RS_SDES_INLINE_MAX 72
 
@@ -79,8 +79,8 @@ enum rs_srtp_label {
 	RS_LABEL_RTCP_KEY = 0x03,
 	RS_LABEL_RTCP_SALT = 0x05,
 };
-enum rs_status rs_srtp_kdf(const struct rs_master_key *mk, enum rs_srtp_label label,
-			   uint8_t *out, size_t out_len) RS_WARN_UNUSED;
+enum rs_status rs_srtp_kdf(const struct rs_master_key *mk, enum rs_srtp_label label, uint8_t *out,
+			   size_t out_len) RS_WARN_UNUSED;
 
 /* Decoders shared with the app and rtpsealctl: exact-length output. */
 enum rs_status rs_hex_decode(const char *hex, uint8_t *out, size_t out_len) RS_WARN_UNUSED;
@@ -116,9 +116,8 @@ struct rs_key_ctx;
 struct rs_key_ctx *rs_key_ctx_new(struct rs_engine *eng, const struct rs_master_key *mk,
 				  unsigned flags, enum rs_status *err);
 /* From session keys directly (known-answer tests, RFC 7714 §16-17). */
-struct rs_key_ctx *rs_key_ctx_from_session(struct rs_engine *eng,
-					   const struct rs_session_keys *sk, unsigned flags,
-					   enum rs_status *err);
+struct rs_key_ctx *rs_key_ctx_from_session(struct rs_engine *eng, const struct rs_session_keys *sk,
+					   unsigned flags, enum rs_status *err);
 void rs_key_ctx_free(struct rs_key_ctx *ctx);
 unsigned rs_key_ctx_key_len(const struct rs_key_ctx *ctx);
 

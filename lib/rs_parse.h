@@ -18,7 +18,7 @@
 #define RS_ETHERTYPE_VLAN 0x8100
 #define RS_ETHERTYPE_QINQ 0x88a8
 
-#define RS_RTP_HDR_LEN  12
+#define RS_RTP_HDR_LEN	12
 #define RS_RTCP_HDR_LEN 8
 
 /* Where the layers of one Ethernet/IP/UDP frame sit, as byte offsets. */
@@ -61,7 +61,7 @@ struct rs_rtp_info {
 	uint16_t hdr_len;     /* 12 + 4 * CC + extension (4 + 4 * length) */
 	uint16_t payload_len; /* bytes after the header, padding included */
 	uint8_t pad_len;      /* padding bytes at the end (0 when P is clear) */
-	uint8_t pt;           /* payload type, 0..127 */
+	uint8_t pt;	      /* payload type, 0..127 */
 	uint8_t marker;
 	uint8_t csrc_count;
 	uint8_t has_ext;
@@ -77,14 +77,15 @@ enum rs_status rs_rtp_parse(const uint8_t *buf, size_t len, int check_padding,
 			    struct rs_rtp_info *out) RS_WARN_UNUSED;
 
 struct rs_rtcp_info {
-	uint8_t pt;         /* packet type of the first packet, 192..223 */
-	uint8_t count;      /* RC/SC/FMT of the first packet */
+	uint8_t pt;	    /* packet type of the first packet, 192..223 */
+	uint8_t count;	    /* RC/SC/FMT of the first packet */
 	uint16_t first_len; /* bytes of the first packet of the compound */
-	uint32_t ssrc;      /* SSRC of the sender (bytes 4..7) */
+	uint32_t ssrc;	    /* SSRC of the sender (bytes 4..7) */
 };
 
 /* Parse the first header of a (compound) RTCP packet: version 2, at least
  * 8 bytes, the first packet's length field within the buffer. */
-enum rs_status rs_rtcp_parse(const uint8_t *buf, size_t len, struct rs_rtcp_info *out) RS_WARN_UNUSED;
+enum rs_status rs_rtcp_parse(const uint8_t *buf, size_t len,
+			     struct rs_rtcp_info *out) RS_WARN_UNUSED;
 
 #endif

@@ -18,7 +18,7 @@
 #include "rs_status.h"
 #include "rs_stream.h"
 
-#define RS_GCM_TAG_LEN       16
+#define RS_GCM_TAG_LEN	     16
 #define RS_SRTCP_TRAILER_LEN 4 /* E || SRTCP index */
 #define RS_SRTP_OVERHEAD     RS_GCM_TAG_LEN
 #define RS_SRTCP_OVERHEAD    (RS_GCM_TAG_LEN + RS_SRTCP_TRAILER_LEN)
@@ -48,8 +48,8 @@ struct rs_packet {
 	const struct rs_key_ctx *prev_key;
 	struct rs_stream *stream;
 	uint8_t is_rtcp;
-	uint8_t used_prev_key;  /* out: opened with prev_key */
-	uint16_t status;        /* out: enum rs_status */
+	uint8_t used_prev_key; /* out: opened with prev_key */
+	uint16_t status;       /* out: enum rs_status */
 };
 
 /* Seal (protect) n packets in place. Returns how many succeeded; each

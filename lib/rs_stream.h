@@ -17,9 +17,9 @@
 
 #include "rs_status.h"
 
-#define RS_WINDOW_MIN     64
-#define RS_WINDOW_MAX     32768
-#define RS_WINDOW_DEFAULT 1024
+#define RS_WINDOW_MIN	   64
+#define RS_WINDOW_MAX	   32768
+#define RS_WINDOW_DEFAULT  1024
 #define RS_SRTP_INDEX_MAX  ((UINT64_C(1) << 48) - 1)
 #define RS_SRTCP_INDEX_MAX 0x7fffffffu
 #define RS_INDEX_INVALID   UINT64_MAX
@@ -29,8 +29,8 @@
 /* Bitmap of recent indices. bits[] covers word_mask + 1 64-bit words; the
  * window proper is `size` indices behind `top`. */
 struct rs_window {
-	uint64_t top;       /* highest index accepted so far */
-	uint32_t size;      /* indices behind top that are still accepted */
+	uint64_t top;	    /* highest index accepted so far */
+	uint32_t size;	    /* indices behind top that are still accepted */
 	uint32_t word_mask; /* words - 1; words is a power of two */
 	uint8_t started;    /* no index accepted yet: any index is new */
 	uint64_t *bits;

@@ -131,8 +131,8 @@ static enum rs_status open_rtp(struct rs_engine *eng, struct rs_packet *p)
 		const struct rs_key_ctx *k = keys[i];
 		uint32_t aad_len = k->rtp_auth_only ? clear_len : rtp.hdr_len;
 		make_iv(iv, k->rtp_salt, rtp.ssrc, idx);
-		if (open_body(eng, k, k->rtp_key, iv, p->buf + aad_len, clear_len - aad_len,
-			      p->buf, aad_len, tag)) {
+		if (open_body(eng, k, k->rtp_key, iv, p->buf + aad_len, clear_len - aad_len, p->buf,
+			      aad_len, tag)) {
 			rs_window_update(&s->rtp, idx);
 			p->used_prev_key = (uint8_t)i;
 			p->len = clear_len;
