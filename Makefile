@@ -58,6 +58,22 @@ TEST_SUPPORT_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/unit/*.c))
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_LIBS := -lcmocka -lsrtp2 -ljansson $(LIB_LIBS)
 
+# app/: the DPDK application. main.c and rtpsealctl.c hold the two programs'
+# main(); everything else is linked into both rtpseal and the app tests.
+DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null | sed 's/-march=[^ ]*//')
+DPDK_LIBS := $(shell pkg-config --libs libdpdk 2>/dev/null)
+APP_SRCS := $(wildcard app/*.c)
+APP_MAIN_SRCS := app/main.c app/rtpsealctl.c
+APP_CORE_OBJS := $(filter-out $(APP_MAIN_SRCS:%.c=$(BUILD)/obj/%.o),$(APP_SRCS:%.c=$(BUILD)/obj/%.o))
+APP_LIBS := $(DPDK_LIBS) -ljansson -lsrtp2 -lpcap -lpthread -ldl $(LIB_LIBS)
+RTPSEAL := $(if $(wildcard app/main.c),$(BUILD)/rtpseal)
+RTPSEALCTL := $(if $(wildcard app/rtpsealctl.c),$(BUILD)/rtpsealctl)
+APP_TEST_SRCS := $(wildcard tests/app/test_*.c)
+APP_TEST_BINS := $(APP_TEST_SRCS:tests/app/%.c=$(BUILD)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+GEN := $(if $(wildcard perf/rtpseal_gen.c),$(BUILD)/rtpseal-gen)
+
 BENCH_SRCS := $(wildcard perf/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:perf/%.c=$(BUILD)/%)
 BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
@@ -66,7 +82,8 @@ BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: check-deps $(LIBRTPSEAL) $(TEST_BINS) $(BENCH_BINS)
+all: check-deps $(LIBRTPSEAL) $(RTPSEAL) $(RTPSEALCTL) $(GEN) $(TEST_BINS) $(APP_TEST_BINS) \
+	$(TOOL_BINS) $(BENCH_BINS)
 
 deps:
 	@bash .ci/deps.sh
@@ -75,9 +92,34 @@ deps:
 check-deps:
 	@bash .ci/deps.sh --quiet
 
+$(BUILD)/obj/app/%.o: app/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DPDK_CFLAGS) $(CFLAGS_ALL) -Iapp -c $< -o $@
+
+$(BUILD)/obj/tests/app/%.o: tests/app/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DPDK_CFLAGS) $(CFLAGS_ALL) -Iapp -c $< -o $@
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/rtpseal: $(BUILD)/obj/app/main.o $(APP_CORE_OBJS) $(LIBRTPSEAL)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(APP_LIBS)
+
+$(BUILD)/rtpsealctl: $(BUILD)/obj/app/rtpsealctl.o $(LIBRTPSEAL)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -ljansson $(LIB_LIBS)
+
+$(BUILD)/rtpseal-gen: $(BUILD)/obj/perf/rtpseal_gen.o $(LIBRTPSEAL)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lpcap $(LIB_LIBS)
+
+$(BUILD)/tests/test_app_%: $(BUILD)/obj/tests/app/test_app_%.o $(APP_CORE_OBJS) $(LIBRTPSEAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(APP_LIBS)
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBRTPSEAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lpcap -lsrtp2 -ljansson $(LIB_LIBS)
 
 $(LIBRTPSEAL): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -103,7 +145,7 @@ STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 style:
 	clang-format --dry-run -Werror $(STYLE_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --std=c11 -Ilib -DLINUX $(STYLE_SRCS)
+		--inline-suppr --std=c11 -Ilib -Iapp -DLINUX $(STYLE_SRCS)
 
 format:
 	clang-format -i $(STYLE_SRCS)

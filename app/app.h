@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the main lcore sets up and every worker reads: ports, channels, the
+ * general configuration and the stop flags. Workers never write here; their
+ * own state is struct rs_worker (worker.h).
+ */
+#ifndef RS_APP_APP_H
+#define RS_APP_APP_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "channels.h"
+#include "config.h"
+#include "stats.h"
+
+#define RS_BURST_MAX   64
+#define RS_MAX_WORKERS 64
+
+struct rs_port {
+	uint16_t id;
+	uint16_t peer;
+	enum rs_port_role role;
+	uint8_t rewrite_mac; /* set dst (and src) MAC on frames leaving this port */
+	uint8_t cksum_offload_ipv4; /* TX IPv4 header checksum offload */
+	uint8_t cksum_offload_udp;  /* TX UDP checksum offload */
+	uint8_t has_tx;             /* some port forwards to this one */
+	struct rte_ether_addr src_mac;
+	struct rte_ether_addr dst_mac;
+};
+
+struct rs_worker;
+struct rte_mempool;
+struct rte_ring;
+
+struct rs_app {
+	struct rs_config cfg;
+	struct rs_port ports[RS_MAX_PORTS];
+	unsigned n_ports;
+	struct rs_channel_table channels;
+	struct rte_mempool *pool;
+	unsigned n_workers;
+	struct rs_worker *workers[RS_MAX_WORKERS];
+	/* copies of each stream's first sealed packets for the verifier
+	 * (make run): samples_per_stream 0 turns it off */
+	struct rte_ring *samples;
+	unsigned samples_per_stream;
+	volatile int stop_workers;
+};
+
+#endif

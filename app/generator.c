@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "generator.h"
+#include "rs_gen.h"
+
+#define GEN_BURST 32
+
+struct gen_queue {
+	struct rte_mbuf *pending[GEN_BURST];
+	uint16_t n;
+};
+
+struct rs_app_gen {
+	struct rs_gen *model;
+	struct rte_mempool *pool;
+	uint16_t port;
+	uint16_t n_queues;
+	uint64_t rate_pps;
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
+	uint64_t sent;
+	struct gen_queue q[RS_MAX_WORKERS];
+};
+
+/* The PT the generator uses for a class: a dynamic type the channel names
+ * (>= 96) if there is one, else a static one of that class. */
+static uint8_t pick_pt(const struct rs_pt_map *map, enum rs_media_class cls, uint8_t fallback)
+{
+	for (int pt = 127; pt >= 96; pt--)
+		if (map->cls[pt] == cls)
+			return (uint8_t)pt;
+	return fallback;
+}
+
+struct rs_app_gen *rs_app_gen_new(const struct rs_app *app, char *err, size_t err_size)
+{
+	const struct rs_generator_conf *gc = &app->cfg.generator;
+	struct rs_gen_channel *chans = calloc(app->cfg.n_channels, sizeof(*chans));
+	struct rs_app_gen *g = calloc(1, sizeof(*g));
+	struct rs_gen_conf conf;
+	enum rs_status st;
+
+	if (!g || !chans || !app->cfg.n_channels) {
+		snprintf(err, err_size, "generator: %s",
+			 app->cfg.n_channels ? "out of memory" : "no channel to generate for");
+		goto fail;
+	}
+	for (unsigned i = 0; i < app->cfg.n_channels; i++) {
+		const struct rs_channel_conf *cc = &app->cfg.channels[i];
+		const struct rs_match *m = &cc->match[0];
+		static const uint8_t default_dst[4] = {10, 0, 0, 2};
+		chans[i].ip_version = m->any_addr ? 4 : m->ip_version;
+		if (m->any_addr)
+			memcpy(chans[i].dst_addr, default_dst, sizeof(default_dst));
+		else
+			memcpy(chans[i].dst_addr, m->addr, sizeof(chans[i].dst_addr));
+		chans[i].dst_port = m->port;
+		chans[i].audio_pt = pick_pt(&cc->pt_map, RS_CLASS_AUDIO, 0);
+		chans[i].video_pt = pick_pt(&cc->pt_map, RS_CLASS_VIDEO, 26);
+	}
+	rs_gen_conf_init(&conf);
+	conf.channels = chans;
+	conf.n_channels = app->cfg.n_channels;
+	conf.streams_per_channel = gc->streams_per_channel;
+	conf.audio_share = gc->audio_share;
+	conf.seed = gc->seed;
+	conf.rtcp = 1;
+	conf.udp_checksum = 1;
+	g->model = rs_gen_new(&conf, &st);
+	if (!g->model) {
+		snprintf(err, err_size, "generator: %s", rs_strerror(st));
+		goto fail;
+	}
+	free(chans);
+	g->pool = app->pool;
+	g->port = gc->port;
+	g->n_queues = (uint16_t)app->n_workers;
+	g->rate_pps = gc->rate_pps;
+	g->tsc_hz = rte_get_tsc_hz();
+	g->start_tsc = rte_rdtsc();
+	printf("rtpseal: generator on port %u: %u streams over %u channels, %s\n", g->port,
+	       rs_gen_stream_count(g->model), app->cfg.n_channels,
+	       g->rate_pps ? "paced" : "as fast as the pipeline takes them");
+	return g;
+fail:
+	free(chans);
+	rs_app_gen_free(g);
+	return NULL;
+}
+
+void rs_app_gen_free(struct rs_app_gen *g)
+{
+	if (!g)
+		return;
+	for (unsigned q = 0; q < RS_MAX_WORKERS; q++)
+		if (g->q[q].n)
+			rte_pktmbuf_free_bulk(g->q[q].pending, g->q[q].n);
+	rs_gen_free(g->model);
+	free(g);
+}
+
+uint64_t rs_app_gen_sent(const struct rs_app_gen *g)
+{
+	return g ? g->sent : 0;
+}
+
+/* Fill queue buffers with fresh frames until one is full or budget runs
+ * out. Returns the number of frames made. */
+static unsigned generate(struct rs_app_gen *g, unsigned budget)
+{
+	unsigned made = 0;
+
+	while (made < budget) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
+		struct rs_gen_info info;
+		if (!m)
+			break;
+		uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+		size_t len = rs_gen_next(g->model, d, rte_pktmbuf_tailroom(m), &info);
+		if (!len) {
+			rte_pktmbuf_free(m);
+			break;
+		}
+		m->data_len = (uint16_t)len;
+		m->pkt_len = (uint32_t)len;
+		struct gen_queue *q = &g->q[info.ssrc ? info.stream % g->n_queues : 0];
+		q->pending[q->n++] = m;
+		made++;
+		if (q->n == GEN_BURST)
+			break;
+	}
+	return made;
+}
+
+unsigned rs_app_gen_step(struct rs_app_gen *g)
+{
+	unsigned budget = GEN_BURST;
+	unsigned sent = 0;
+
+	if (g->rate_pps) {
+		uint64_t due = (rte_rdtsc() - g->start_tsc) * g->rate_pps / g->tsc_hz;
+		budget = due > g->sent ? (unsigned)RTE_MIN(due - g->sent, (uint64_t)GEN_BURST) : 0;
+	}
+	int full = 0;
+	for (unsigned q = 0; q < g->n_queues; q++)
+		full |= g->q[q].n == GEN_BURST;
+	if (!full && budget)
+		generate(g, budget);
+	for (uint16_t q = 0; q < g->n_queues; q++) {
+		struct gen_queue *gq = &g->q[q];
+		if (!gq->n)
+			continue;
+		uint16_t n = rte_eth_tx_burst(g->port, q, gq->pending, gq->n);
+		if (n && n < gq->n)
+			memmove(gq->pending, gq->pending + n, (gq->n - n) * sizeof(gq->pending[0]));
+		gq->n -= n;
+		sent += n;
+	}
+	g->sent += sent;
+	return sent;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The built-in traffic source of DESIGN §5 ([generator]): the lib traffic
+ * model writes frames straight into mbufs, which are transmitted on the
+ * generator port's TX queues. On a loopback in-memory port (net_ring) they
+ * come back as that port's RX, queue for queue, so each worker receives its
+ * share; a stream always uses one queue, as RSS would keep it.
+ */
+#ifndef RS_APP_GENERATOR_H
+#define RS_APP_GENERATOR_H
+
+#include <stdint.h>
+
+#include "app.h"
+
+struct rs_app_gen;
+
+struct rs_app_gen *rs_app_gen_new(const struct rs_app *app, char *err, size_t err_size);
+void rs_app_gen_free(struct rs_app_gen *g);
+
+/* Generate and send up to one burst per queue (paced when rate_pps is
+ * set). Frames a full ring refuses are kept and retried, never lost.
+ * Returns the number sent. */
+unsigned rs_app_gen_step(struct rs_app_gen *g);
+
+uint64_t rs_app_gen_sent(const struct rs_app_gen *g);
+
+#endif

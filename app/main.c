@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rtpseal: command line, start-up in an order that fails before touching a
+ * port, the main lcore's loop (generator, verifier, stats, exit conditions)
+ * and an orderly shutdown that accounts for every packet.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_pdump.h>
+#include <rte_ring.h>
+
+#include "app.h"
+#include "generator.h"
+#include "ports.h"
+#include "telemetry.h"
+#include "verify.h"
+#include "worker.h"
+
+struct options {
+	const char *config;
+	double stats_interval;
+	const char *stats_json;
+	double duration;
+	unsigned exit_on_idle_ms;
+	unsigned verify_samples;
+};
+
+static volatile sig_atomic_t quit_signal;
+
+static void on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rtpseal [EAL options] -- -c FILE [options]\n"
+		"\n"
+		"Seals RTP/RTCP into SRTP (AES-GCM, RFC 7714) between the ports of FILE, and\n"
+		"opens it the other way. EAL options are DPDK's own (-l, --vdev, --no-huge,\n"
+		"--file-prefix, ...); the main lcore runs stats and the generator, every other\n"
+		"lcore is a worker.\n"
+		"\n"
+		"  -c, --config FILE        INI configuration (see conf/demo.conf)\n"
+		"  --stats-interval S       print a stats line every S seconds (default 1; 0 = off)\n"
+		"  --stats-json FILE        write the final counters as JSON at exit\n"
+		"  --duration S             exit after S seconds\n"
+		"  --exit-on-idle MS        exit once every RX queue has been empty for MS ms\n"
+		"  --verify-samples N       check the first N sealed packets of every stream\n"
+		"                           with libsrtp2 (independent implementation)\n"
+		"  --observer LIB.so        packet observer (not available in this build)\n"
+		"  -h, --help               this text\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"stats-interval", required_argument, NULL, 'i'},
+		{"stats-json", required_argument, NULL, 'j'},
+		{"duration", required_argument, NULL, 'd'},
+		{"exit-on-idle", required_argument, NULL, 'e'},
+		{"verify-samples", required_argument, NULL, 'v'},
+		{"observer", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->stats_interval = 1.0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'i':
+			o->stats_interval = strtod(optarg, &end);
+			if (*end || o->stats_interval < 0)
+				goto bad;
+			break;
+		case 'j':
+			o->stats_json = optarg;
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end || o->duration <= 0)
+				goto bad;
+			break;
+		case 'e':
+			o->exit_on_idle_ms = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !o->exit_on_idle_ms)
+				goto bad;
+			break;
+		case 'v':
+			o->verify_samples = (unsigned)strtoul(optarg, &end, 10);
+			if (*end)
+				goto bad;
+			break;
+		case 'o':
+			fprintf(stderr, "rtpseal: --observer: packet observers are not available in "
+					"this build\n");
+			return -1;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "rtpseal: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!o->config) {
+		fprintf(stderr, "rtpseal: -c FILE is required (after the EAL options and --)\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "rtpseal: bad value '%s' for --%s\n", optarg, longopts[0].name);
+	return -1;
+}
+
+static unsigned pool_size(const struct rs_app *app)
+{
+	unsigned n = app->cfg.n_ports * app->n_workers * 2048 /* RX + TX descriptors */
+		     + app->n_workers * (RS_MAX_PORTS * RS_BURST_MAX + 512) + RS_MAX_WORKERS * 32 +
+		     4096 /* samples */ + 8192;
+	return n;
+}
+
+static void sum_workers(const struct rs_app *app, struct rs_counters *total)
+{
+	const struct rs_counters *per[RS_MAX_WORKERS];
+
+	for (unsigned i = 0; i < app->n_workers; i++)
+		per[i] = &app->workers[i]->c;
+	rs_counters_sum(total, per, app->n_workers);
+}
+
+static int workers_idle_for(const struct rs_app *app, uint64_t cycles)
+{
+	uint64_t now = rte_rdtsc();
+
+	for (unsigned i = 0; i < app->n_workers; i++)
+		if (now - app->workers[i]->last_rx_tsc < cycles)
+			return 0;
+	return 1;
+}
+
+static int start_workers(struct rs_app *app, char *err, size_t err_size)
+{
+	unsigned lcore, i = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		app->workers[i] = rs_worker_new(app, i, lcore, err, err_size);
+		if (!app->workers[i])
+			return -1;
+		i++;
+	}
+	i = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		rte_eal_remote_launch(rs_worker_main, app->workers[i++], lcore);
+	}
+	return 0;
+}
+
+static int setup(struct rs_app *app, const struct options *o, char *err, size_t err_size)
+{
+	struct rs_engine *eng;
+	enum rs_status st;
+
+	app->n_workers = rte_lcore_count() - 1;
+	if (app->n_workers == 0 || app->n_workers > RS_MAX_WORKERS) {
+		snprintf(err, err_size, "need 1..%u worker lcores besides the main one (e.g. -l 0,1)",
+			 RS_MAX_WORKERS);
+		return -1;
+	}
+	if (rs_channel_table_init(&app->channels, "rs_channels", app->cfg.n_channels + 1024, err,
+				  err_size) < 0)
+		return -1;
+	/* key derivation and precompute happen here, never in a worker */
+	eng = rs_engine_new(&st);
+	if (!eng) {
+		snprintf(err, err_size, "crypto engine: %s", rs_strerror(st));
+		return -1;
+	}
+	printf("rtpseal: ipsec-mb %s, code path %s\n", rs_engine_ipsec_version(),
+	       rs_engine_arch(eng));
+	for (unsigned i = 0; i < app->cfg.n_channels; i++) {
+		if (rs_channel_table_add(&app->channels, &app->cfg.channels[i], eng, err,
+					 err_size) < 0) {
+			rs_engine_free(eng);
+			return -1;
+		}
+		printf("rtpseal: channel %s: mode %s, %u match%s\n", app->cfg.channels[i].name,
+		       rs_mode_name(app->cfg.channels[i].mode), app->cfg.channels[i].n_match,
+		       app->cfg.channels[i].n_match == 1 ? "" : "es");
+	}
+	rs_engine_free(eng);
+	app->pool = rte_pktmbuf_pool_create("rs_mbufs", pool_size(app), 256, 0,
+					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (!app->pool) {
+		snprintf(err, err_size, "cannot create the mbuf pool (%u mbufs): %s",
+			 pool_size(app), rte_strerror(rte_errno));
+		return -1;
+	}
+	if (o->verify_samples) {
+		app->samples = rte_ring_create("rs_samples", 4096, (int)rte_socket_id(),
+					       RING_F_SC_DEQ);
+		if (!app->samples) {
+			snprintf(err, err_size, "cannot create the sample ring");
+			return -1;
+		}
+		app->samples_per_stream = o->verify_samples;
+	}
+	if (rs_ports_start(app, err, err_size) < 0)
+		return -1;
+	return start_workers(app, err, err_size);
+}
+
+struct run_state {
+	struct rs_app_gen *gen;
+	struct rs_verifier *verifier;
+	uint64_t hz;
+	uint64_t start;
+};
+
+static void main_loop(struct rs_app *app, const struct options *o, struct run_state *rs)
+{
+	struct rs_counters prev, now;
+	uint64_t next_stats = rs->start + (uint64_t)(o->stats_interval * (double)rs->hz);
+	uint64_t idle_cycles = (uint64_t)o->exit_on_idle_ms * rs->hz / 1000;
+	uint64_t end = o->duration ? rs->start + (uint64_t)(o->duration * (double)rs->hz) : 0;
+	uint64_t last_line = rs->start;
+
+	memset(&prev, 0, sizeof(prev));
+	while (!quit_signal) {
+		uint64_t t = rte_rdtsc();
+		if (!rs->gen || !rs_app_gen_step(rs->gen))
+			rte_delay_us_sleep(rs->gen ? 1 : 1000);
+		rs_verifier_poll(rs->verifier, app->samples);
+		if (o->stats_interval > 0 && t >= next_stats) {
+			sum_workers(app, &now);
+			rs_stats_print_line(stdout, &now, &prev, (double)(t - last_line) / (double)rs->hz,
+					    app->n_ports);
+			prev = now;
+			last_line = t;
+			next_stats += (uint64_t)(o->stats_interval * (double)rs->hz);
+		}
+		if (end && t >= end)
+			break;
+		if (idle_cycles && t - rs->start > idle_cycles && workers_idle_for(app, idle_cycles))
+			break;
+	}
+	if (quit_signal)
+		printf("rtpseal: signal %d: stopping\n", (int)quit_signal);
+}
+
+/* Stop the source, let the workers empty their queues, then stop them. */
+static void drain_and_stop(struct rs_app *app, struct run_state *rs)
+{
+	uint64_t settle = rs->hz / 50; /* 20 ms without RX */
+	uint64_t give_up = rte_rdtsc() + 2 * rs->hz;
+
+	if (rs->gen) {
+		/* frames the generator holds must still go out, or be freed */
+		while (rte_rdtsc() < give_up && rs_app_gen_step(rs->gen))
+			;
+	}
+	while (rte_rdtsc() < give_up && !workers_idle_for(app, settle))
+		rs_verifier_poll(rs->verifier, app->samples);
+	app->stop_workers = 1;
+	rte_eal_mp_wait_lcore();
+	rs_verifier_poll(rs->verifier, app->samples);
+}
+
+static int finish(struct rs_app *app, const struct options *o, struct run_state *rs)
+{
+	struct rs_counters total;
+	uint64_t unread = 0, checked, ok, failed;
+	double seconds = (double)(rte_rdtsc() - rs->start) / (double)rs->hz;
+	char extra[512];
+	int rc = 0;
+
+	sum_workers(app, &total);
+	rs_ports_stop(app, &unread);
+	rs_app_gen_free(rs->gen);
+	rs->gen = NULL;
+	rs_stats_print_summary(stdout, &total, seconds, app->n_ports);
+	if (total.rx_packets != total.tx_packets + rs_counters_drops_total(&total))
+		rc = 1;
+	rs_verifier_counts(rs->verifier, &checked, &ok, &failed);
+	if (rs->verifier) {
+		printf("summary: verified with libsrtp2: %lu of %lu sampled sealed packets decrypt "
+		       "correctly%s\n",
+		       (unsigned long)ok, (unsigned long)checked, failed ? " -- FAILURES" : "");
+		if (failed || !checked)
+			rc = 1;
+	}
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		rs_worker_free(app->workers[i]);
+		app->workers[i] = NULL;
+	}
+	if (app->samples) {
+		void *m = NULL;
+		while (rte_ring_dequeue(app->samples, &m) == 0)
+			rte_pktmbuf_free(m);
+	}
+	unsigned in_use = rte_mempool_in_use_count(app->pool);
+	printf("summary: mbufs in use at exit: %u of %u%s\n", in_use, app->pool->size,
+	       unread ? " (after freeing frames left unread on RX)" : "");
+	snprintf(extra, sizeof(extra),
+		 "{\"mbufs_in_use\":%u,\"unread_at_exit\":%lu,\"workers\":%u,"
+		 "\"verify\":{\"checked\":%lu,\"ok\":%lu,\"failed\":%lu}}",
+		 in_use, (unsigned long)unread, app->n_workers, (unsigned long)checked,
+		 (unsigned long)ok, (unsigned long)failed);
+	if (o->stats_json &&
+	    rs_stats_write_json(o->stats_json, &total, seconds, app->n_ports, extra) < 0) {
+		fprintf(stderr, "rtpseal: cannot write %s\n", o->stats_json);
+		rc = 1;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct rs_app app;
+	struct run_state rs = {0};
+	struct options o;
+	char err[RS_ERR_MSG_MAX];
+	int n, rc;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "rtpseal: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	argc -= n;
+	argv += n;
+	argv[0] = (char *)"rtpseal";
+	if (parse_options(argc, argv, &o) < 0)
+		goto fail_eal;
+	if (rs_config_load(o.config, &app.cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rtpseal: %s\n", err);
+		goto fail_eal;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rte_pdump_init();
+	if (setup(&app, &o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rtpseal: %s\n", err);
+		app.stop_workers = 1;
+		rte_eal_mp_wait_lcore();
+		goto fail_cfg;
+	}
+	rs_telemetry_register(&app);
+	if (o.verify_samples) {
+		rs.verifier = rs_verifier_new(&app.cfg, err, sizeof(err));
+		if (!rs.verifier) {
+			fprintf(stderr, "rtpseal: %s\n", err);
+			app.stop_workers = 1;
+			rte_eal_mp_wait_lcore();
+			goto fail_cfg;
+		}
+	}
+	if (app.cfg.generator.enabled) {
+		rs.gen = rs_app_gen_new(&app, err, sizeof(err));
+		if (!rs.gen) {
+			fprintf(stderr, "rtpseal: %s\n", err);
+			app.stop_workers = 1;
+			rte_eal_mp_wait_lcore();
+			goto fail_cfg;
+		}
+	}
+	printf("rtpseal: %u worker%s running\n", app.n_workers, app.n_workers == 1 ? "" : "s");
+	fflush(stdout);
+	rs.hz = rte_get_tsc_hz();
+	rs.start = rte_rdtsc();
+	main_loop(&app, &o, &rs);
+	drain_and_stop(&app, &rs);
+	rc = finish(&app, &o, &rs);
+	rs_verifier_free(rs.verifier);
+	rs_channel_table_free(&app.channels);
+	rs_config_free(&app.cfg);
+	rte_ring_free(app.samples);
+	rte_mempool_free(app.pool);
+	rte_pdump_uninit();
+	rte_eal_cleanup();
+	return rc;
+
+fail_cfg:
+	rs_channel_table_free(&app.channels);
+	rs_config_free(&app.cfg);
+fail_eal:
+	rte_eal_cleanup();
+	return 1;
+}

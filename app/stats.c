@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Summing, printing and exporting counters. */
+#include <inttypes.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "stats.h"
+
+void rs_counters_sum(struct rs_counters *total, const struct rs_counters *const *per_lcore,
+		     unsigned n)
+{
+	/* every field is a uint64_t, so the struct sums as an array */
+	uint64_t *t = (uint64_t *)total;
+	const size_t words = sizeof(*total) / sizeof(uint64_t);
+
+	memset(total, 0, sizeof(*total));
+	for (unsigned i = 0; i < n; i++) {
+		const uint64_t *c = (const uint64_t *)per_lcore[i];
+		for (size_t w = 0; w < words; w++)
+			t[w] += c[w];
+	}
+}
+
+uint64_t rs_counters_drops_total(const struct rs_counters *c)
+{
+	uint64_t sum = 0;
+
+	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
+		sum += c->drops[r];
+	return sum;
+}
+
+static double rate(uint64_t now, uint64_t prev, double seconds)
+{
+	return seconds > 0 ? (double)(now - prev) / seconds : 0.0;
+}
+
+static void print_drops(FILE *out, const struct rs_counters *c)
+{
+	int any = 0;
+
+	for (unsigned r = 0; r < RS_DROP_COUNT; r++) {
+		if (!c->drops[r])
+			continue;
+		fprintf(out, "%s%s=%" PRIu64, any ? " " : "", rs_drop_reason_name(r), c->drops[r]);
+		any = 1;
+	}
+	if (!any)
+		fprintf(out, "none");
+}
+
+void rs_stats_print_line(FILE *out, const struct rs_counters *now, const struct rs_counters *prev,
+			 double seconds, unsigned n_ports)
+{
+	uint64_t media = now->audio_packets + now->video_packets;
+
+	for (unsigned p = 0; p < n_ports; p++) {
+		const struct rs_port_counters *a = &now->ports[p], *b = &prev->ports[p];
+		fprintf(out, "port%u rx %.2f Mpps %.2f Gb/s tx %.2f Mpps %.2f Gb/s | ", p,
+			rate(a->rx_packets, b->rx_packets, seconds) / 1e6,
+			rate(a->rx_bytes, b->rx_bytes, seconds) * 8 / 1e9,
+			rate(a->tx_packets, b->tx_packets, seconds) / 1e6,
+			rate(a->tx_bytes, b->tx_bytes, seconds) * 8 / 1e9);
+	}
+	fprintf(out, "audio %.0f%% video %.0f%% rtcp %" PRIu64 " | drops ",
+		media ? 100.0 * (double)now->audio_packets / (double)media : 0.0,
+		media ? 100.0 * (double)now->video_packets / (double)media : 0.0,
+		now->rtcp_packets);
+	print_drops(out, now);
+	fputc('\n', out);
+	fflush(out);
+}
+
+void rs_stats_print_summary(FILE *out, const struct rs_counters *c, double seconds,
+			    unsigned n_ports)
+{
+	uint64_t drops = rs_counters_drops_total(c);
+
+	fprintf(out, "summary: %.1f s, rx %" PRIu64 ", tx %" PRIu64 ", drops %" PRIu64 " (", seconds,
+		c->rx_packets, c->tx_packets, drops);
+	print_drops(out, c);
+	fprintf(out, ")\n");
+	fprintf(out,
+		"summary: sealed %" PRIu64 ", opened %" PRIu64 " (%" PRIu64
+		" with the previous key), audio %" PRIu64 ", video %" PRIu64 ", other RTP %" PRIu64
+		", rtcp %" PRIu64 ", passthrough %" PRIu64 ", streams %" PRIu64 "\n",
+		c->sealed_packets, c->opened_packets, c->opened_prev_key, c->audio_packets,
+		c->video_packets, c->other_media_packets, c->rtcp_packets, c->passthrough_packets,
+		c->streams);
+	for (unsigned p = 0; p < n_ports; p++)
+		fprintf(out,
+			"summary: port %u rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %" PRIu64
+			" pkts %" PRIu64 " bytes\n",
+			p, c->ports[p].rx_packets, c->ports[p].rx_bytes, c->ports[p].tx_packets,
+			c->ports[p].tx_bytes);
+	fprintf(out, "summary: rx = tx + drops: %" PRIu64 " = %" PRIu64 " + %" PRIu64 ": %s\n",
+		c->rx_packets, c->tx_packets, drops,
+		c->rx_packets == c->tx_packets + drops ? "ok" : "MISMATCH");
+	fflush(out);
+}
+
+int rs_stats_write_json(const char *path, const struct rs_counters *c, double seconds,
+			unsigned n_ports, const char *extra)
+{
+	json_t *root = json_object();
+	json_t *drops = json_object();
+	json_t *ports = json_array();
+	int rc = -1;
+
+	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
+		json_object_set_new(drops, rs_drop_reason_name(r), json_integer((json_int_t)c->drops[r]));
+	for (unsigned p = 0; p < n_ports; p++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "port", json_integer(p));
+		json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->ports[p].rx_packets));
+		json_object_set_new(o, "rx_bytes", json_integer((json_int_t)c->ports[p].rx_bytes));
+		json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->ports[p].tx_packets));
+		json_object_set_new(o, "tx_bytes", json_integer((json_int_t)c->ports[p].tx_bytes));
+		json_array_append_new(ports, o);
+	}
+	json_object_set_new(root, "seconds", json_real(seconds));
+	json_object_set_new(root, "rx_packets", json_integer((json_int_t)c->rx_packets));
+	json_object_set_new(root, "tx_packets", json_integer((json_int_t)c->tx_packets));
+	json_object_set_new(root, "drops", drops);
+	json_object_set_new(root, "drops_total", json_integer((json_int_t)rs_counters_drops_total(c)));
+	json_object_set_new(root, "audio_packets", json_integer((json_int_t)c->audio_packets));
+	json_object_set_new(root, "video_packets", json_integer((json_int_t)c->video_packets));
+	json_object_set_new(root, "other_media_packets",
+			    json_integer((json_int_t)c->other_media_packets));
+	json_object_set_new(root, "rtcp_packets", json_integer((json_int_t)c->rtcp_packets));
+	json_object_set_new(root, "passthrough_packets",
+			    json_integer((json_int_t)c->passthrough_packets));
+	json_object_set_new(root, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
+	json_object_set_new(root, "opened_packets", json_integer((json_int_t)c->opened_packets));
+	json_object_set_new(root, "opened_prev_key", json_integer((json_int_t)c->opened_prev_key));
+	json_object_set_new(root, "streams", json_integer((json_int_t)c->streams));
+	json_object_set_new(root, "ports", ports);
+	if (extra && *extra) {
+		/* extra is a JSON object text whose members are merged in */
+		json_error_t jerr;
+		json_t *more = json_loads(extra, 0, &jerr);
+		if (more && json_is_object(more))
+			json_object_update(root, more);
+		json_decref(more);
+	}
+	rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_SORT_KEYS) == 0 ? 0 : -1;
+	json_decref(root);
+	return rc;
+}

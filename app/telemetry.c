@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <rte_telemetry.h>
+
+#include "telemetry.h"
+#include "worker.h"
+
+/* Telemetry callbacks take no user data: the app is registered once. */
+static const struct rs_app *tel_app;
+
+static void add_counters(struct rte_tel_data *d, const struct rs_counters *c)
+{
+	rte_tel_data_add_dict_u64(d, "rx_packets", c->rx_packets);
+	rte_tel_data_add_dict_u64(d, "tx_packets", c->tx_packets);
+	rte_tel_data_add_dict_u64(d, "drops_total", rs_counters_drops_total(c));
+	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
+		rte_tel_data_add_dict_u64(d, rs_drop_reason_name(r), c->drops[r]);
+	rte_tel_data_add_dict_u64(d, "audio_packets", c->audio_packets);
+	rte_tel_data_add_dict_u64(d, "video_packets", c->video_packets);
+	rte_tel_data_add_dict_u64(d, "rtcp_packets", c->rtcp_packets);
+	rte_tel_data_add_dict_u64(d, "passthrough_packets", c->passthrough_packets);
+	rte_tel_data_add_dict_u64(d, "sealed_packets", c->sealed_packets);
+	rte_tel_data_add_dict_u64(d, "opened_packets", c->opened_packets);
+	rte_tel_data_add_dict_u64(d, "streams", c->streams);
+}
+
+static void sum_all(struct rs_counters *total)
+{
+	const struct rs_counters *per[RS_MAX_WORKERS];
+
+	for (unsigned i = 0; i < tel_app->n_workers; i++)
+		per[i] = &tel_app->workers[i]->c;
+	rs_counters_sum(total, per, tel_app->n_workers);
+}
+
+static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static struct rs_counters total; /* telemetry runs on one thread */
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	sum_all(&total);
+	add_counters(d, &total);
+	return 0;
+}
+
+static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < tel_app->n_workers; i++) {
+		const struct rs_worker *w = tel_app->workers[i];
+		struct rte_tel_data *ld = rte_tel_data_alloc();
+		char name[32];
+		if (!ld)
+			return -1;
+		rte_tel_data_start_dict(ld);
+		rte_tel_data_add_dict_u64(ld, "lcore", w->lcore_id);
+		rte_tel_data_add_dict_u64(ld, "queue", w->queue);
+		add_counters(ld, &w->c);
+		snprintf(name, sizeof(name), "worker%u", i);
+		rte_tel_data_add_dict_container(d, name, ld, 0);
+	}
+	return 0;
+}
+
+void rs_telemetry_register(const struct rs_app *app)
+{
+	tel_app = app;
+	rte_telemetry_register_cmd("/rtpseal/stats", cmd_stats,
+				   "Packet, class and drop counters summed over workers");
+	rte_telemetry_register_cmd("/rtpseal/lcores", cmd_lcores,
+				   "Per worker lcore: queue, packet, class and drop counters");
+}

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker poll loop and the burst pipeline of DESIGN §4:
+ *   parse + demux -> bulk channel lookup -> classify + stream state ->
+ *   seal/open burst (lib) -> fix headers -> buffered TX,
+ * with every packet ending in TX or in exactly one drop counter. Verdicts
+ * are applied in arrival order so one worker never reorders a queue.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "tx.h"
+#include "verify.h"
+#include "worker.h"
+
+#define DRAIN_US         100 /* TX buffers are flushed at least this often */
+#define STREAMS_PER_CORE 65536
+
+enum verdict {
+	V_FORWARD = 0, /* passthrough, untouched */
+	V_DROP,        /* meta.reason says why */
+	V_CANDIDATE,   /* RTP/RTCP: needs a channel */
+	V_CRYPTO,      /* handed to seal/open as packets[meta.pkt] */
+};
+
+/* Class slot for counting: the RTP classes, then RTCP. */
+#define CLASS_RTCP RS_CLASS_COUNT
+
+struct pkt_meta {
+	struct rs_frame fr;
+	uint8_t verdict;
+	uint8_t reason;
+	uint8_t cls;
+	uint8_t is_rtcp;
+	uint16_t pkt;
+	struct rs_channel *ch;
+};
+
+static void tx_error_cb(struct rte_mbuf **unsent, uint16_t count, void *userdata)
+{
+	struct rs_tx_ctx *ctx = userdata;
+	struct rs_counters *c = &ctx->w->c;
+
+	for (uint16_t i = 0; i < count; i++) {
+		c->tx_packets--;
+		c->ports[ctx->port].tx_packets--;
+		c->ports[ctx->port].tx_bytes -= unsent[i]->pkt_len;
+		c->drops[RS_DROP_TX_FULL]++;
+		rte_pktmbuf_free(unsent[i]);
+	}
+}
+
+struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsigned lcore_id,
+				char *err, size_t err_size)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+	struct rs_worker *w = rte_zmalloc_socket("rs_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+						 socket);
+	char name[RTE_HASH_NAMESIZE];
+	enum rs_status st;
+
+	if (!w) {
+		snprintf(err, err_size, "worker %u: out of memory", index);
+		return NULL;
+	}
+	w->app = app;
+	w->index = index;
+	w->lcore_id = lcore_id;
+	w->queue = (uint16_t)index;
+	w->burst = (uint16_t)app->cfg.general.burst;
+	w->drain_cycles = (rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * DRAIN_US;
+	w->eng = rs_engine_new(&st);
+	if (!w->eng) {
+		snprintf(err, err_size, "worker %u: crypto engine: %s", index, rs_strerror(st));
+		goto fail;
+	}
+	snprintf(name, sizeof(name), "rs_streams_%u", index);
+	if (rs_stream_table_init(&w->streams, name, STREAMS_PER_CORE,
+				 app->cfg.general.replay_window, app->samples_per_stream, socket, err,
+				 err_size) < 0)
+		goto fail;
+	for (unsigned p = 0; p < app->n_ports; p++) {
+		w->rxq[w->n_rxq].port = (uint16_t)p;
+		w->rxq[w->n_rxq].queue = w->queue;
+		w->n_rxq++;
+		if (!app->ports[p].has_tx)
+			continue;
+		w->txb[p] = rte_zmalloc_socket("rs_txb", RTE_ETH_TX_BUFFER_SIZE(RS_BURST_MAX), 0,
+					       socket);
+		if (!w->txb[p] || rte_eth_tx_buffer_init(w->txb[p], w->burst) != 0) {
+			snprintf(err, err_size, "worker %u: TX buffer for port %u", index, p);
+			goto fail;
+		}
+		w->txctx[p].w = w;
+		w->txctx[p].port = (uint16_t)p;
+		rte_eth_tx_buffer_set_err_callback(w->txb[p], tx_error_cb, &w->txctx[p]);
+	}
+	return w;
+fail:
+	rs_worker_free(w);
+	return NULL;
+}
+
+void rs_worker_free(struct rs_worker *w)
+{
+	if (!w)
+		return;
+	for (unsigned p = 0; p < RS_MAX_PORTS; p++)
+		rte_free(w->txb[p]);
+	rs_stream_table_free(&w->streams);
+	rs_engine_free(w->eng);
+	rte_free(w);
+}
+
+/* Policy for traffic that is not a channel's media. */
+static inline void pass_or_drop(struct pkt_meta *pm, enum rs_pass_policy policy)
+{
+	if (policy == RS_PASS) {
+		pm->verdict = V_FORWARD;
+	} else {
+		pm->verdict = V_DROP;
+		pm->reason = RS_DROP_POLICY;
+	}
+}
+
+/* Stage 1: parse and demux one frame; candidates get a lookup key. */
+static inline void parse_stage(const struct rs_general_conf *g, struct rte_mbuf *m,
+			       struct pkt_meta *pm, struct rs_match_key *key)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	enum rs_status st;
+
+	if (m->nb_segs != 1) {
+		pm->verdict = V_DROP;
+		pm->reason = RS_DROP_MULTISEG;
+		return;
+	}
+	st = rs_parse_frame(d, m->data_len, &pm->fr);
+	switch (st) {
+	case RS_OK:
+		break;
+	case RS_ERR_NOT_IP:
+	case RS_ERR_NOT_UDP:
+		pass_or_drop(pm, g->non_media);
+		return;
+	case RS_ERR_IP_FRAGMENT:
+		pass_or_drop(pm, g->fragments);
+		return;
+	case RS_ERR_IPV6_EXT:
+		pass_or_drop(pm, g->ipv6_ext);
+		return;
+	default:
+		pm->verdict = V_DROP;
+		pm->reason = RS_DROP_MALFORMED;
+		return;
+	}
+	switch (rs_demux(d + pm->fr.payload_off, pm->fr.payload_len)) {
+	case RS_KIND_RTP:
+		pm->is_rtcp = 0;
+		break;
+	case RS_KIND_RTCP:
+		pm->is_rtcp = 1;
+		break;
+	default:
+		pass_or_drop(pm, g->non_media);
+		return;
+	}
+	pm->verdict = V_CANDIDATE;
+	memset(key, 0, sizeof(*key));
+	key->port = pm->fr.dst_port;
+	key->family = pm->fr.ip_version;
+	memcpy(key->addr, pm->fr.dst_addr, pm->fr.ip_version == 4 ? 4 : 16);
+}
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Stage 3: class, policy and stream of a packet whose channel is known;
+ * fills the lib packet when it is to be sealed or opened. */
+static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, struct rte_mbuf *m,
+				  struct pkt_meta *pm, struct rs_packet *pk)
+{
+	struct rs_channel *ch = pm->ch;
+	uint8_t *payload = rte_pktmbuf_mtod_offset(m, uint8_t *, pm->fr.payload_off);
+	uint32_t len = pm->fr.payload_len;
+	uint32_t ssrc;
+	int created;
+
+	if (!ch) {
+		pm->verdict = w->app->cfg.general.no_channel == RS_PASS ? V_FORWARD : V_DROP;
+		pm->reason = RS_DROP_NO_CHANNEL;
+		return;
+	}
+	if (pm->is_rtcp) {
+		if (len < RS_RTCP_HDR_LEN)
+			goto malformed;
+		pm->cls = CLASS_RTCP;
+		ssrc = load_be32(payload + 4);
+	} else {
+		if (len < RS_RTP_HDR_LEN)
+			goto malformed;
+		pm->cls = rs_classify(&ch->pt_map, payload[1] & 0x7f);
+		switch (ch->policy[pm->cls]) {
+		case RS_POLICY_PASS:
+			pm->verdict = V_FORWARD;
+			return;
+		case RS_POLICY_DROP:
+			pm->verdict = V_DROP;
+			pm->reason = RS_DROP_POLICY;
+			return;
+		default:
+			break;
+		}
+		ssrc = load_be32(payload + 8);
+	}
+	pk->stream = rs_stream_get(&w->streams, ch->id, ssrc, dir, &created);
+	if (!pk->stream) {
+		pm->verdict = V_DROP;
+		pm->reason = RS_DROP_INTERNAL;
+		return;
+	}
+	w->c.streams += (uint64_t)created;
+	pk->buf = payload;
+	pk->len = len;
+	pk->cap = (uint32_t)(rte_pktmbuf_tailroom(m) + m->data_len - pm->fr.payload_off);
+	pk->key = ch->key;
+	pk->prev_key = ch->prev_key;
+	pk->is_rtcp = pm->is_rtcp;
+	pm->verdict = V_CRYPTO;
+	return;
+malformed:
+	pm->verdict = V_DROP;
+	pm->reason = RS_DROP_MALFORMED;
+}
+
+static inline void count_done(struct rs_counters *c, const struct pkt_meta *pm,
+			      const struct rs_packet *pk, enum rs_direction dir)
+{
+	static const size_t class_counter[RS_CLASS_COUNT + 1] = {
+		[RS_CLASS_AUDIO] = offsetof(struct rs_counters, audio_packets),
+		[RS_CLASS_VIDEO] = offsetof(struct rs_counters, video_packets),
+		[RS_CLASS_OTHER] = offsetof(struct rs_counters, other_media_packets),
+		[CLASS_RTCP] = offsetof(struct rs_counters, rtcp_packets),
+	};
+
+	(*(uint64_t *)((uint8_t *)c + class_counter[pm->cls]))++;
+	if (dir == RS_DIR_SEAL) {
+		c->sealed_packets++;
+	} else {
+		c->opened_packets++;
+		c->opened_prev_key += pk->used_prev_key;
+	}
+}
+
+void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n)
+{
+	const struct rs_port *port = &w->app->ports[in];
+	const enum rs_direction dir = port->role == RS_ROLE_CLEAR ? RS_DIR_SEAL : RS_DIR_OPEN;
+	struct pkt_meta meta[RS_BURST_MAX];
+	struct rs_match_key keys[RS_BURST_MAX];
+	struct rs_channel *chans[RS_BURST_MAX];
+	uint16_t cand[RS_BURST_MAX];
+	struct rs_packet pkts[RS_BURST_MAX];
+	unsigned n_cand = 0, n_pkts = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
+		w->c.ports[in].rx_packets++;
+		w->c.ports[in].rx_bytes += m[i]->pkt_len;
+	}
+	w->c.rx_packets += n;
+
+	for (uint16_t i = 0; i < n; i++) {
+		parse_stage(&w->app->cfg.general, m[i], &meta[i], &keys[n_cand]);
+		if (meta[i].verdict == V_CANDIDATE)
+			cand[n_cand++] = i;
+	}
+	if (n_cand)
+		rs_channel_lookup_bulk(&w->app->channels, keys, n_cand, chans);
+	for (unsigned j = 0; j < n_cand; j++) {
+		struct pkt_meta *pm = &meta[cand[j]];
+		pm->ch = chans[j];
+		classify_stage(w, dir, m[cand[j]], pm, &pkts[n_pkts]);
+		if (pm->verdict == V_CRYPTO)
+			pm->pkt = (uint16_t)n_pkts++;
+	}
+	if (n_pkts) {
+		if (dir == RS_DIR_SEAL)
+			rs_seal_burst(w->eng, pkts, n_pkts);
+		else
+			rs_open_burst(w->eng, pkts, n_pkts);
+	}
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt_meta *pm = &meta[i];
+		switch (pm->verdict) {
+		case V_FORWARD:
+			w->c.passthrough_packets++;
+			rs_forward(w, port->peer, m[i]);
+			break;
+		case V_CRYPTO: {
+			const struct rs_packet *pk = &pkts[pm->pkt];
+			if (pk->status != RS_OK) {
+				rs_drop(w, m[i], rs_status_drop_reason(pk->status));
+				break;
+			}
+			rs_fix_headers(&w->app->ports[port->peer], m[i], &pm->fr, pk->len);
+			count_done(&w->c, pm, pk, dir);
+			if (dir == RS_DIR_SEAL) {
+				struct rs_stream_extra *x = rs_stream_extra(&w->streams, pk->stream);
+				if (unlikely(x->samples_left)) {
+					x->samples_left--;
+					rs_sample_offer(w->app, m[i], &pm->fr, pm->ch->id, pm->is_rtcp);
+				}
+			}
+			rs_forward(w, port->peer, m[i]);
+			break;
+		}
+		default:
+			rs_drop(w, m[i], (enum rs_drop_reason)pm->reason);
+			break;
+		}
+	}
+}
+
+static void drain(struct rs_worker *w)
+{
+	for (unsigned p = 0; p < w->app->n_ports; p++)
+		if (w->txb[p])
+			rte_eth_tx_buffer_flush((uint16_t)p, w->queue, w->txb[p]);
+}
+
+int rs_worker_main(void *arg)
+{
+	struct rs_worker *w = arg;
+	struct rte_mbuf *m[RS_BURST_MAX];
+
+	w->last_rx_tsc = rte_rdtsc();
+	while (!w->app->stop_workers) {
+		uint64_t now = rte_rdtsc();
+		if (now - w->last_drain > w->drain_cycles) {
+			drain(w);
+			w->last_drain = now;
+		}
+		for (unsigned q = 0; q < w->n_rxq; q++) {
+			const struct rs_rx_queue *rq = &w->rxq[q];
+			uint16_t n = rte_eth_rx_burst(rq->port, rq->queue, m, w->burst);
+			if (!n)
+				continue;
+			w->last_rx_tsc = now;
+			rs_worker_process_burst(w, rq->port, m, n);
+		}
+	}
+	drain(w);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker lcore: its queues, its crypto engine, its stream table, its TX
+ * buffers and its counters, in one cache-aligned struct that only it writes
+ * (l3fwd's lcore_conf pattern). The poll loop always runs in the same order:
+ * timed TX drain, RX burst per queue, process the burst.
+ */
+#ifndef RS_APP_WORKER_H
+#define RS_APP_WORKER_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "app.h"
+#include "stats.h"
+#include "streams.h"
+
+struct rte_eth_dev_tx_buffer;
+
+struct rs_rx_queue {
+	uint16_t port;
+	uint16_t queue;
+};
+
+struct rs_worker;
+
+/* Userdata of a TX buffer's error callback: which worker, which port. */
+struct rs_tx_ctx {
+	struct rs_worker *w;
+	uint16_t port;
+};
+
+struct rs_worker {
+	struct rs_counters c; /* first: the hottest writes */
+	const struct rs_app *app;
+	struct rs_engine *eng;
+	struct rs_stream_table streams;
+	uint16_t queue; /* this worker's RX and TX queue index on every port */
+	uint16_t n_rxq;
+	uint16_t burst;
+	unsigned lcore_id;
+	unsigned index;
+	uint64_t drain_cycles;
+	uint64_t last_drain;
+	volatile uint64_t last_rx_tsc;
+	struct rs_rx_queue rxq[RS_MAX_PORTS];
+	struct rte_eth_dev_tx_buffer *txb[RS_MAX_PORTS];
+	struct rs_tx_ctx txctx[RS_MAX_PORTS];
+} __rte_cache_aligned;
+
+/* Allocate and set up worker index on lcore_id (engine, streams, buffers). */
+struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsigned lcore_id,
+				char *err, size_t err_size);
+void rs_worker_free(struct rs_worker *w);
+
+/* The poll loop; arg is a struct rs_worker. Returns when app->stop_workers
+ * is set, after flushing every TX buffer. */
+int rs_worker_main(void *arg);
+
+/* Stage: classify one received frame's verdict and resolve its channel
+ * (exposed for the tests). Processes n mbufs received on port `in`. */
+void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n);
+
+#endif
