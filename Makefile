@@ -78,7 +78,7 @@ BENCH_SRCS := $(wildcard perf/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:perf/%.c=$(BUILD)/%)
 BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
 
-.PHONY: all deps test bench style format clean check-deps
+.PHONY: all deps test bench run style format clean check-deps
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -136,6 +136,9 @@ $(BUILD)/bench_%: $(BUILD)/obj/perf/bench_%.o $(LIBRTPSEAL)
 test: all
 	@RS_VECTORS=$(CURDIR)/tests/vectors RS_SHARED=$(CURDIR)/../shared \
 		bash tests/run.sh $(BUILD)
+
+run: all
+	@bash perf/run.sh $(BUILD)
 
 bench: all
 	@bash perf/bench.sh $(BUILD) "$(BENCH)"
