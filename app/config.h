@@ -12,11 +12,11 @@
 
 #include "rtpseal.h"
 
-#define RS_MAX_PORTS         32
-#define RS_MAX_MATCHES       16
-#define RS_CHANNEL_NAME_MAX  64
-#define RS_PATH_MAX          256
-#define RS_ERR_MSG_MAX       512
+#define RS_MAX_PORTS	    32
+#define RS_MAX_MATCHES	    16
+#define RS_CHANNEL_NAME_MAX 64
+#define RS_PATH_MAX	    256
+#define RS_ERR_MSG_MAX	    512
 /* Longest key text (literal or key file contents) a channel takes. */
 #define RS_KEY_TEXT_MAX 1024
 /* "[2001:db8::1]:5004" and the like, NUL included (see rs_match_format). */
@@ -24,14 +24,14 @@
 
 enum rs_port_role {
 	RS_ROLE_CLEAR = 0, /* RTP in -> SRTP out (seal) */
-	RS_ROLE_CIPHER,    /* SRTP in -> RTP out (open) */
+	RS_ROLE_CIPHER,	   /* SRTP in -> RTP out (open) */
 };
 
 /* What happens to one class of packet on a channel. */
 enum rs_class_policy {
 	RS_POLICY_ENCRYPT = 0, /* seal on the clear side, open on the cipher side */
-	RS_POLICY_PASS,        /* forwarded untouched */
-	RS_POLICY_DROP,        /* dropped and counted as policy_drop */
+	RS_POLICY_PASS,	       /* forwarded untouched */
+	RS_POLICY_DROP,	       /* dropped and counted as policy_drop */
 };
 
 /* Policy for traffic that is not media of a channel. */
@@ -55,7 +55,7 @@ struct rs_match {
 	uint8_t any_addr;
 	uint8_t ip_version; /* 4 or 6 when !any_addr */
 	uint8_t addr[16];   /* network order; IPv4 in the first 4 bytes */
-	uint16_t port;      /* host order */
+	uint16_t port;	    /* host order */
 };
 
 /*
@@ -77,22 +77,22 @@ struct rs_channel_conf {
 
 struct rs_general_conf {
 	char control_socket[RS_PATH_MAX]; /* "" = none */
-	unsigned replay_window;           /* 64..32768, default 1024 */
-	unsigned burst;                   /* 1..64, default 32 */
-	unsigned rekey_overlap_ms;        /* default 2000 */
-	enum rs_pass_policy non_media;    /* STUN, DTLS, other UDP, non-IP: default pass */
-	enum rs_pass_policy fragments;    /* IP fragments: default pass */
-	enum rs_pass_policy ipv6_ext;     /* IPv6 with extension headers: default pass */
-	enum rs_pass_policy no_channel;   /* RTP/RTCP matching no channel: default drop */
+	unsigned replay_window;		  /* 64..32768, default 1024 */
+	unsigned burst;			  /* 1..64, default 32 */
+	unsigned rekey_overlap_ms;	  /* default 2000 */
+	enum rs_pass_policy non_media;	  /* STUN, DTLS, other UDP, non-IP: default pass */
+	enum rs_pass_policy fragments;	  /* IP fragments: default pass */
+	enum rs_pass_policy ipv6_ext;	  /* IPv6 with extension headers: default pass */
+	enum rs_pass_policy no_channel;	  /* RTP/RTCP matching no channel: default drop */
 };
 
 struct rs_generator_conf {
 	uint8_t enabled;
 	uint16_t port;
-	uint64_t rate_pps;            /* 0 = as fast as the pipeline takes them */
+	uint64_t rate_pps;	      /* 0 = as fast as the pipeline takes them */
 	unsigned streams_per_channel; /* default 4 */
-	unsigned audio_share;         /* percent, default 70 */
-	uint64_t seed;                /* default 1 */
+	unsigned audio_share;	      /* percent, default 70 */
+	uint64_t seed;		      /* default 1 */
 };
 
 struct rs_config {
@@ -142,8 +142,8 @@ int rs_channel_conf_make(const struct rs_channel_fields *f, struct rs_channel_co
  * one of key and key_file, salt per mode. For channel.rekey. On error
  * returns -1, writes "<key>: <why>" to err and leaves out wiped.
  */
-int rs_channel_key_make(enum rs_mode mode, const char *key, const char *key_file,
-			const char *salt, struct rs_master_key *out, char *err, size_t err_size);
+int rs_channel_key_make(enum rs_mode mode, const char *key, const char *key_file, const char *salt,
+			struct rs_master_key *out, char *err, size_t err_size);
 
 /* Two matches are the same (address family, address, port)? */
 int rs_match_equal(const struct rs_match *a, const struct rs_match *b);
