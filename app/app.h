@@ -22,10 +22,10 @@ struct rs_port {
 	uint16_t id;
 	uint16_t peer;
 	enum rs_port_role role;
-	uint8_t rewrite_mac; /* set dst (and src) MAC on frames leaving this port */
+	uint8_t rewrite_mac;	    /* set dst (and src) MAC on frames leaving this port */
 	uint8_t cksum_offload_ipv4; /* TX IPv4 header checksum offload */
 	uint8_t cksum_offload_udp;  /* TX UDP checksum offload */
-	uint8_t has_tx;             /* some port forwards to this one */
+	uint8_t has_tx;		    /* some port forwards to this one */
 	struct rte_ether_addr src_mac;
 	struct rte_ether_addr dst_mac;
 };

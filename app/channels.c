@@ -15,21 +15,22 @@ int rs_channel_table_init(struct rs_channel_table *t, const char *name, unsigned
 			  char *err, size_t err_size)
 {
 	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = capacity * RS_MAX_MATCHES < 64 ? 64 : capacity * RS_MAX_MATCHES,
-		.key_len = sizeof(struct rs_match_key),
-		.hash_func = rte_jhash,
-		.socket_id = (int)rte_socket_id(),
-		/* readers (workers) never take a lock; the control thread adds
-		 * and removes entries concurrently */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	    .name = name,
+	    .entries = capacity * RS_MAX_MATCHES < 64 ? 64 : capacity * RS_MAX_MATCHES,
+	    .key_len = sizeof(struct rs_match_key),
+	    .hash_func = rte_jhash,
+	    .socket_id = (int)rte_socket_id(),
+	    /* readers (workers) never take a lock; the control thread adds
+	     * and removes entries concurrently */
+	    .extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
 
 	memset(t, 0, sizeof(*t));
 	t->by_match = rte_hash_create(&p);
 	t->by_id = rte_zmalloc("rs_channels", capacity * sizeof(*t->by_id), 0);
 	if (!t->by_match || !t->by_id) {
-		snprintf(err, err_size, "cannot allocate a channel table for %u channels", capacity);
+		snprintf(err, err_size, "cannot allocate a channel table for %u channels",
+			 capacity);
 		rs_channel_table_free(t);
 		return -1;
 	}

@@ -44,37 +44,38 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: rtpseal [EAL options] -- -c FILE [options]\n"
-		"\n"
-		"Seals RTP/RTCP into SRTP (AES-GCM, RFC 7714) between the ports of FILE, and\n"
-		"opens it the other way. EAL options are DPDK's own (-l, --vdev, --no-huge,\n"
-		"--file-prefix, ...); the main lcore runs stats and the generator, every other\n"
-		"lcore is a worker.\n"
-		"\n"
-		"  -c, --config FILE        INI configuration (see conf/demo.conf)\n"
-		"  --stats-interval S       print a stats line every S seconds (default 1; 0 = off)\n"
-		"  --stats-json FILE        write the final counters as JSON at exit\n"
-		"  --duration S             exit after S seconds\n"
-		"  --exit-on-idle MS        exit once every RX queue has been empty for MS ms\n"
-		"  --verify-samples N       check the first N sealed packets of every stream\n"
-		"                           with libsrtp2 (independent implementation)\n"
-		"  --observer LIB.so        packet observer (not available in this build)\n"
-		"  -h, --help               this text\n");
+	fprintf(
+	    out,
+	    "usage: rtpseal [EAL options] -- -c FILE [options]\n"
+	    "\n"
+	    "Seals RTP/RTCP into SRTP (AES-GCM, RFC 7714) between the ports of FILE, and\n"
+	    "opens it the other way. EAL options are DPDK's own (-l, --vdev, --no-huge,\n"
+	    "--file-prefix, ...); the main lcore runs stats and the generator, every other\n"
+	    "lcore is a worker.\n"
+	    "\n"
+	    "  -c, --config FILE        INI configuration (see conf/demo.conf)\n"
+	    "  --stats-interval S       print a stats line every S seconds (default 1; 0 = off)\n"
+	    "  --stats-json FILE        write the final counters as JSON at exit\n"
+	    "  --duration S             exit after S seconds\n"
+	    "  --exit-on-idle MS        exit once every RX queue has been empty for MS ms\n"
+	    "  --verify-samples N       check the first N sealed packets of every stream\n"
+	    "                           with libsrtp2 (independent implementation)\n"
+	    "  --observer LIB.so        packet observer (not available in this build)\n"
+	    "  -h, --help               this text\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"stats-interval", required_argument, NULL, 'i'},
-		{"stats-json", required_argument, NULL, 'j'},
-		{"duration", required_argument, NULL, 'd'},
-		{"exit-on-idle", required_argument, NULL, 'e'},
-		{"verify-samples", required_argument, NULL, 'v'},
-		{"observer", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"stats-interval", required_argument, NULL, 'i'},
+	    {"stats-json", required_argument, NULL, 'j'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"exit-on-idle", required_argument, NULL, 'e'},
+	    {"verify-samples", required_argument, NULL, 'v'},
+	    {"observer", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char *end;
 	int c;
@@ -111,8 +112,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 				goto bad;
 			break;
 		case 'o':
-			fprintf(stderr, "rtpseal: --observer: packet observers are not available in "
-					"this build\n");
+			fprintf(stderr,
+				"rtpseal: --observer: packet observers are not available in "
+				"this build\n");
 			return -1;
 		case 'h':
 			usage(stdout);
@@ -190,7 +192,8 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 
 	app->n_workers = rte_lcore_count() - 1;
 	if (app->n_workers == 0 || app->n_workers > RS_MAX_WORKERS) {
-		snprintf(err, err_size, "need 1..%u worker lcores besides the main one (e.g. -l 0,1)",
+		snprintf(err, err_size,
+			 "need 1..%u worker lcores besides the main one (e.g. -l 0,1)",
 			 RS_MAX_WORKERS);
 		return -1;
 	}
@@ -224,8 +227,8 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 		return -1;
 	}
 	if (o->verify_samples) {
-		app->samples = rte_ring_create("rs_samples", 4096, (int)rte_socket_id(),
-					       RING_F_SC_DEQ);
+		app->samples =
+		    rte_ring_create("rs_samples", 4096, (int)rte_socket_id(), RING_F_SC_DEQ);
 		if (!app->samples) {
 			snprintf(err, err_size, "cannot create the sample ring");
 			return -1;
@@ -260,15 +263,16 @@ static void main_loop(struct rs_app *app, const struct options *o, struct run_st
 		rs_verifier_poll(rs->verifier, app->samples);
 		if (o->stats_interval > 0 && t >= next_stats) {
 			sum_workers(app, &now);
-			rs_stats_print_line(stdout, &now, &prev, (double)(t - last_line) / (double)rs->hz,
-					    app->n_ports);
+			rs_stats_print_line(stdout, &now, &prev,
+					    (double)(t - last_line) / (double)rs->hz, app->n_ports);
 			prev = now;
 			last_line = t;
 			next_stats += (uint64_t)(o->stats_interval * (double)rs->hz);
 		}
 		if (end && t >= end)
 			break;
-		if (idle_cycles && t - rs->start > idle_cycles && workers_idle_for(app, idle_cycles))
+		if (idle_cycles && t - rs->start > idle_cycles &&
+		    workers_idle_for(app, idle_cycles))
 			break;
 	}
 	if (quit_signal)

@@ -25,7 +25,8 @@ static int port_start(struct rs_app *app, uint16_t id, char *err, size_t err_siz
 		ntx = nq; /* the generator owns this port's TX queues (nobody forwards here) */
 	rc = rte_eth_dev_info_get(id, &info);
 	if (rc != 0) {
-		snprintf(err, err_size, "port %u: cannot read device info: %s", id, rte_strerror(-rc));
+		snprintf(err, err_size, "port %u: cannot read device info: %s", id,
+			 rte_strerror(-rc));
 		return -1;
 	}
 	if (nq > info.max_rx_queues || ntx > info.max_tx_queues) {
@@ -39,11 +40,12 @@ static int port_start(struct rs_app *app, uint16_t id, char *err, size_t err_siz
 	if (nq > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_UDP)) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
-			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 	}
 	if ((info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) &&
 	    (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) {
-		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		conf.txmode.offloads |=
+		    RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 		p->cksum_offload_ipv4 = 1;
 		p->cksum_offload_udp = 1;
 	}
@@ -85,9 +87,10 @@ static int port_start(struct rs_app *app, uint16_t id, char *err, size_t err_siz
 	rte_eth_macaddr_get(id, &p->src_mac);
 	if (pc->has_src_mac)
 		memcpy(p->src_mac.addr_bytes, pc->src_mac, RTE_ETHER_ADDR_LEN);
-	printf("rtpseal: port %u: %s, role %s, peer %u, %u RX/%u TX queues, RSS %s, checksum offload %s\n",
-		id, info.driver_name, p->role == RS_ROLE_CLEAR ? "clear" : "cipher", p->peer, nq, ntx,
-		conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS ? "on" : "off",
+	printf("rtpseal: port %u: %s, role %s, peer %u, %u RX/%u TX queues, RSS %s, checksum "
+	       "offload %s\n",
+	       id, info.driver_name, p->role == RS_ROLE_CLEAR ? "clear" : "cipher", p->peer, nq,
+	       ntx, conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS ? "on" : "off",
 	       p->cksum_offload_udp ? "on" : "software");
 	return 0;
 }
@@ -107,7 +110,8 @@ int rs_ports_start(struct rs_app *app, char *err, size_t err_size)
 		const struct rs_port_conf *pc = &app->cfg.ports[id];
 		struct rs_port *p = &app->ports[id];
 		if (!pc->present) {
-			snprintf(err, err_size, "%s: [port %u] is missing (ports are numbered from 0)",
+			snprintf(err, err_size,
+				 "%s: [port %u] is missing (ports are numbered from 0)",
 				 app->cfg.path, id);
 			return -1;
 		}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <rte_cycles.h>
 
 #include "stats.h"
 
@@ -77,8 +78,8 @@ void rs_stats_print_summary(FILE *out, const struct rs_counters *c, double secon
 {
 	uint64_t drops = rs_counters_drops_total(c);
 
-	fprintf(out, "summary: %.1f s, rx %" PRIu64 ", tx %" PRIu64 ", drops %" PRIu64 " (", seconds,
-		c->rx_packets, c->tx_packets, drops);
+	fprintf(out, "summary: %.1f s, rx %" PRIu64 ", tx %" PRIu64 ", drops %" PRIu64 " (",
+		seconds, c->rx_packets, c->tx_packets, drops);
 	print_drops(out, c);
 	fprintf(out, ")\n");
 	fprintf(out,
@@ -109,13 +110,16 @@ int rs_stats_write_json(const char *path, const struct rs_counters *c, double se
 	int rc = -1;
 
 	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
-		json_object_set_new(drops, rs_drop_reason_name(r), json_integer((json_int_t)c->drops[r]));
+		json_object_set_new(drops, rs_drop_reason_name(r),
+				    json_integer((json_int_t)c->drops[r]));
 	for (unsigned p = 0; p < n_ports; p++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "port", json_integer(p));
-		json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->ports[p].rx_packets));
+		json_object_set_new(o, "rx_packets",
+				    json_integer((json_int_t)c->ports[p].rx_packets));
 		json_object_set_new(o, "rx_bytes", json_integer((json_int_t)c->ports[p].rx_bytes));
-		json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->ports[p].tx_packets));
+		json_object_set_new(o, "tx_packets",
+				    json_integer((json_int_t)c->ports[p].tx_packets));
 		json_object_set_new(o, "tx_bytes", json_integer((json_int_t)c->ports[p].tx_bytes));
 		json_array_append_new(ports, o);
 	}
@@ -123,7 +127,8 @@ int rs_stats_write_json(const char *path, const struct rs_counters *c, double se
 	json_object_set_new(root, "rx_packets", json_integer((json_int_t)c->rx_packets));
 	json_object_set_new(root, "tx_packets", json_integer((json_int_t)c->tx_packets));
 	json_object_set_new(root, "drops", drops);
-	json_object_set_new(root, "drops_total", json_integer((json_int_t)rs_counters_drops_total(c)));
+	json_object_set_new(root, "drops_total",
+			    json_integer((json_int_t)rs_counters_drops_total(c)));
 	json_object_set_new(root, "audio_packets", json_integer((json_int_t)c->audio_packets));
 	json_object_set_new(root, "video_packets", json_integer((json_int_t)c->video_packets));
 	json_object_set_new(root, "other_media_packets",
@@ -136,6 +141,19 @@ int rs_stats_write_json(const char *path, const struct rs_counters *c, double se
 	json_object_set_new(root, "opened_prev_key", json_integer((json_int_t)c->opened_prev_key));
 	json_object_set_new(root, "streams", json_integer((json_int_t)c->streams));
 	json_object_set_new(root, "ports", ports);
+	/* pipeline cost per packet on busy bursts, by direction */
+	static const char *const dir_names[2] = {"seal", "open"};
+	for (unsigned d = 0; d < 2; d++) {
+		char key[32];
+		double ns = c->busy_packets[d]
+				? (double)c->busy_cycles[d] * 1e9 / (double)rte_get_tsc_hz() /
+				      (double)c->busy_packets[d]
+				: 0.0;
+		snprintf(key, sizeof(key), "%s_busy_ns_per_pkt", dir_names[d]);
+		json_object_set_new(root, key, json_real(ns));
+		snprintf(key, sizeof(key), "%s_busy_packets", dir_names[d]);
+		json_object_set_new(root, key, json_integer((json_int_t)c->busy_packets[d]));
+	}
 	if (extra && *extra) {
 		/* extra is a JSON object text whose members are merged in */
 		json_error_t jerr;

@@ -13,11 +13,11 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 			 size_t err_size)
 {
 	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = capacity,
-		.key_len = sizeof(struct rs_stream_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = socket,
+	    .name = name,
+	    .entries = capacity,
+	    .key_len = sizeof(struct rs_stream_key),
+	    .hash_func = rte_hash_crc,
+	    .socket_id = socket,
 	};
 	/* the lib state starts on a cache line; our extra sits in the line before */
 	size_t extra = RTE_CACHE_LINE_SIZE;
@@ -31,8 +31,8 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	t->h = rte_hash_create(&p);
 	t->mem = rte_zmalloc_socket(name, stride * capacity, RTE_CACHE_LINE_SIZE, socket);
 	if (!t->h || !t->mem) {
-		snprintf(err, err_size, "cannot allocate %u stream states (%zu bytes each)", capacity,
-			 stride);
+		snprintf(err, err_size, "cannot allocate %u stream states (%zu bytes each)",
+			 capacity, stride);
 		rs_stream_table_free(t);
 		return -1;
 	}

@@ -16,8 +16,8 @@ struct sample_hdr {
 	uint32_t len;
 };
 
-void rs_sample_offer(const struct rs_app *app, const struct rte_mbuf *m,
-		     const struct rs_frame *fr, uint32_t channel_id, int is_rtcp)
+void rs_sample_offer(const struct rs_app *app, const struct rte_mbuf *m, const struct rs_frame *fr,
+		     uint32_t channel_id, int is_rtcp)
 {
 	uint32_t len = m->data_len - fr->payload_off;
 	struct sample_hdr h = {.channel_id = channel_id, .is_rtcp = (uint32_t)is_rtcp, .len = len};

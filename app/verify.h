@@ -16,8 +16,8 @@ struct rte_mbuf;
 
 /* Copy the UDP payload of a sealed packet to app->samples (worker side).
  * A full ring or an empty pool skips the sample; nothing is dropped. */
-void rs_sample_offer(const struct rs_app *app, const struct rte_mbuf *m,
-		     const struct rs_frame *fr, uint32_t channel_id, int is_rtcp);
+void rs_sample_offer(const struct rs_app *app, const struct rte_mbuf *m, const struct rs_frame *fr,
+		     uint32_t channel_id, int is_rtcp);
 
 struct rs_verifier;
 

@@ -20,12 +20,12 @@
 #include "verify.h"
 #include "worker.h"
 
-#define DRAIN_US         100 /* TX buffers are flushed at least this often */
+#define DRAIN_US	 100 /* TX buffers are flushed at least this often */
 #define STREAMS_PER_CORE 65536
 
 enum verdict {
 	V_FORWARD = 0, /* passthrough, untouched */
-	V_DROP,        /* meta.reason says why */
+	V_DROP,	       /* meta.reason says why */
 	V_CANDIDATE,   /* RTP/RTCP: needs a channel */
 	V_CRYPTO,      /* handed to seal/open as packets[meta.pkt] */
 };
@@ -61,8 +61,8 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 				char *err, size_t err_size)
 {
 	int socket = (int)rte_lcore_to_socket_id(lcore_id);
-	struct rs_worker *w = rte_zmalloc_socket("rs_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-						 socket);
+	struct rs_worker *w =
+	    rte_zmalloc_socket("rs_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	char name[RTE_HASH_NAMESIZE];
 	enum rs_status st;
 
@@ -83,8 +83,8 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 	}
 	snprintf(name, sizeof(name), "rs_streams_%u", index);
 	if (rs_stream_table_init(&w->streams, name, STREAMS_PER_CORE,
-				 app->cfg.general.replay_window, app->samples_per_stream, socket, err,
-				 err_size) < 0)
+				 app->cfg.general.replay_window, app->samples_per_stream, socket,
+				 err, err_size) < 0)
 		goto fail;
 	for (unsigned p = 0; p < app->n_ports; p++) {
 		w->rxq[w->n_rxq].port = (uint16_t)p;
@@ -92,8 +92,8 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 		w->n_rxq++;
 		if (!app->ports[p].has_tx)
 			continue;
-		w->txb[p] = rte_zmalloc_socket("rs_txb", RTE_ETH_TX_BUFFER_SIZE(RS_BURST_MAX), 0,
-					       socket);
+		w->txb[p] =
+		    rte_zmalloc_socket("rs_txb", RTE_ETH_TX_BUFFER_SIZE(RS_BURST_MAX), 0, socket);
 		if (!w->txb[p] || rte_eth_tx_buffer_init(w->txb[p], w->burst) != 0) {
 			snprintf(err, err_size, "worker %u: TX buffer for port %u", index, p);
 			goto fail;
@@ -246,10 +246,10 @@ static inline void count_done(struct rs_counters *c, const struct pkt_meta *pm,
 			      const struct rs_packet *pk, enum rs_direction dir)
 {
 	static const size_t class_counter[RS_CLASS_COUNT + 1] = {
-		[RS_CLASS_AUDIO] = offsetof(struct rs_counters, audio_packets),
-		[RS_CLASS_VIDEO] = offsetof(struct rs_counters, video_packets),
-		[RS_CLASS_OTHER] = offsetof(struct rs_counters, other_media_packets),
-		[CLASS_RTCP] = offsetof(struct rs_counters, rtcp_packets),
+	    [RS_CLASS_AUDIO] = offsetof(struct rs_counters, audio_packets),
+	    [RS_CLASS_VIDEO] = offsetof(struct rs_counters, video_packets),
+	    [RS_CLASS_OTHER] = offsetof(struct rs_counters, other_media_packets),
+	    [CLASS_RTCP] = offsetof(struct rs_counters, rtcp_packets),
 	};
 
 	(*(uint64_t *)((uint8_t *)c + class_counter[pm->cls]))++;
@@ -316,10 +316,12 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 			rs_fix_headers(&w->app->ports[port->peer], m[i], &pm->fr, pk->len);
 			count_done(&w->c, pm, pk, dir);
 			if (dir == RS_DIR_SEAL) {
-				struct rs_stream_extra *x = rs_stream_extra(&w->streams, pk->stream);
+				struct rs_stream_extra *x =
+				    rs_stream_extra(&w->streams, pk->stream);
 				if (unlikely(x->samples_left)) {
 					x->samples_left--;
-					rs_sample_offer(w->app, m[i], &pm->fr, pm->ch->id, pm->is_rtcp);
+					rs_sample_offer(w->app, m[i], &pm->fr, pm->ch->id,
+							pm->is_rtcp);
 				}
 			}
 			rs_forward(w, port->peer, m[i]);
@@ -353,11 +355,15 @@ int rs_worker_main(void *arg)
 		}
 		for (unsigned q = 0; q < w->n_rxq; q++) {
 			const struct rs_rx_queue *rq = &w->rxq[q];
+			uint64_t t0 = rte_rdtsc();
 			uint16_t n = rte_eth_rx_burst(rq->port, rq->queue, m, w->burst);
 			if (!n)
 				continue;
 			w->last_rx_tsc = now;
 			rs_worker_process_burst(w, rq->port, m, n);
+			unsigned dir = w->app->ports[rq->port].role == RS_ROLE_CLEAR ? 0 : 1;
+			w->c.busy_cycles[dir] += rte_rdtsc() - t0;
+			w->c.busy_packets[dir] += n;
 		}
 	}
 	drain(w);
