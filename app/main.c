@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -302,10 +303,15 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 	struct rs_counters total;
 	uint64_t unread = 0, checked, ok, failed;
 	double seconds = (double)(rte_rdtsc() - rs->start) / (double)rs->hz;
-	char extra[512];
+	struct rs_counters *worker_counters = calloc(app->n_workers, sizeof(*worker_counters));
+	unsigned worker_lcores[RS_MAX_WORKERS];
 	int rc = 0;
 
 	sum_workers(app, &total);
+	for (unsigned i = 0; i < app->n_workers && worker_counters; i++) {
+		worker_counters[i] = app->workers[i]->c;
+		worker_lcores[i] = app->workers[i]->lcore_id;
+	}
 	rs_ports_stop(app, &unread);
 	rs_app_gen_free(rs->gen);
 	rs->gen = NULL;
@@ -330,18 +336,34 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 			rte_pktmbuf_free(m);
 	}
 	unsigned in_use = rte_mempool_in_use_count(app->pool);
-	printf("summary: mbufs in use at exit: %u of %u%s\n", in_use, app->pool->size,
-	       unread ? " (after freeing frames left unread on RX)" : "");
-	snprintf(extra, sizeof(extra),
-		 "{\"mbufs_in_use\":%u,\"unread_at_exit\":%lu,\"workers\":%u,"
-		 "\"verify\":{\"checked\":%lu,\"ok\":%lu,\"failed\":%lu}}",
-		 in_use, (unsigned long)unread, app->n_workers, (unsigned long)checked,
-		 (unsigned long)ok, (unsigned long)failed);
+	printf("summary: mbufs in use at exit: %u of %u%s%s\n", in_use, app->pool->size,
+	       unread ? " (after freeing frames left unread on RX)" : "",
+	       in_use ? " -- LEAK" : "");
+	if (in_use)
+		rc = 1;
+	json_t *extra = json_object();
+	json_t *workers = json_array();
+	json_t *verify = json_object();
+	for (unsigned i = 0; i < app->n_workers && worker_counters; i++) {
+		json_t *wj = rs_counters_json(&worker_counters[i]);
+		json_object_set_new(wj, "lcore", json_integer(worker_lcores[i]));
+		json_object_set_new(wj, "queue", json_integer(i));
+		json_array_append_new(workers, wj);
+	}
+	json_object_set_new(verify, "checked", json_integer((json_int_t)checked));
+	json_object_set_new(verify, "ok", json_integer((json_int_t)ok));
+	json_object_set_new(verify, "failed", json_integer((json_int_t)failed));
+	json_object_set_new(extra, "workers", workers);
+	json_object_set_new(extra, "verify", verify);
+	json_object_set_new(extra, "mbufs_in_use", json_integer(in_use));
+	json_object_set_new(extra, "unread_at_exit", json_integer((json_int_t)unread));
 	if (o->stats_json &&
 	    rs_stats_write_json(o->stats_json, &total, seconds, app->n_ports, extra) < 0) {
 		fprintf(stderr, "rtpseal: cannot write %s\n", o->stats_json);
 		rc = 1;
 	}
+	json_decref(extra);
+	free(worker_counters);
 	return rc;
 }
 

@@ -101,8 +101,23 @@ void rs_stats_print_summary(FILE *out, const struct rs_counters *c, double secon
 	fflush(out);
 }
 
+json_t *rs_counters_json(const struct rs_counters *c)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->rx_packets));
+	json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->tx_packets));
+	json_object_set_new(o, "drops_total", json_integer((json_int_t)rs_counters_drops_total(c)));
+	json_object_set_new(o, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
+	json_object_set_new(o, "opened_packets", json_integer((json_int_t)c->opened_packets));
+	json_object_set_new(o, "passthrough_packets",
+			    json_integer((json_int_t)c->passthrough_packets));
+	json_object_set_new(o, "streams", json_integer((json_int_t)c->streams));
+	return o;
+}
+
 int rs_stats_write_json(const char *path, const struct rs_counters *c, double seconds,
-			unsigned n_ports, const char *extra)
+			unsigned n_ports, json_t *extra)
 {
 	json_t *root = json_object();
 	json_t *drops = json_object();
@@ -154,14 +169,8 @@ int rs_stats_write_json(const char *path, const struct rs_counters *c, double se
 		snprintf(key, sizeof(key), "%s_busy_packets", dir_names[d]);
 		json_object_set_new(root, key, json_integer((json_int_t)c->busy_packets[d]));
 	}
-	if (extra && *extra) {
-		/* extra is a JSON object text whose members are merged in */
-		json_error_t jerr;
-		json_t *more = json_loads(extra, 0, &jerr);
-		if (more && json_is_object(more))
-			json_object_update(root, more);
-		json_decref(more);
-	}
+	if (extra)
+		json_object_update(root, extra);
 	rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_SORT_KEYS) == 0 ? 0 : -1;
 	json_decref(root);
 	return rc;

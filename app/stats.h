@@ -58,9 +58,14 @@ void rs_stats_print_line(FILE *out, const struct rs_counters *now, const struct 
 void rs_stats_print_summary(FILE *out, const struct rs_counters *c, double seconds,
 			    unsigned n_ports);
 
-/* The --stats-json object of DESIGN §5; extra is appended verbatim inside the
- * object when non-NULL (already JSON members, e.g. "\"verify\":{...}"). */
+struct json_t;
+
+/* The --stats-json object of DESIGN §5; the members of extra (a JSON object,
+ * may be NULL) are merged in. */
 int rs_stats_write_json(const char *path, const struct rs_counters *c, double seconds,
-			unsigned n_ports, const char *extra);
+			unsigned n_ports, struct json_t *extra);
+
+/* Per-worker counters as a JSON object (for the "workers" array). */
+struct json_t *rs_counters_json(const struct rs_counters *c);
 
 #endif
