@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "channels.h"
@@ -18,7 +18,7 @@ int rs_channel_table_init(struct rs_channel_table *t, const char *name, unsigned
 	    .name = name,
 	    .entries = capacity * RS_MAX_MATCHES < 64 ? 64 : capacity * RS_MAX_MATCHES,
 	    .key_len = sizeof(struct rs_match_key),
-	    .hash_func = rte_jhash,
+	    .hash_func = rte_hash_crc,
 	    .socket_id = (int)rte_socket_id(),
 	    /* readers (workers) never take a lock; the control thread adds
 	     * and removes entries concurrently */

@@ -35,6 +35,9 @@ struct rs_match_key {
 	uint8_t family;
 	uint8_t any;
 	uint8_t addr[16];
+	/* padding to 32 bytes: rte_hash compares 16/32/48-byte keys with
+	 * vector instructions, other sizes with memcmp */
+	uint8_t pad[12];
 };
 
 struct rs_channel_table {

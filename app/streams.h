@@ -23,6 +23,7 @@ struct rs_stream_key {
 	uint32_t channel_id;
 	uint32_t ssrc;
 	uint32_t dir;
+	uint32_t pad; /* 16 bytes: rte_hash's vector compare (see rs_match_key) */
 };
 
 /* App-side bookkeeping stored in front of each lib stream state. */
