@@ -46,6 +46,9 @@ struct rs_app {
 	 * (make run): samples_per_stream 0 turns it off */
 	struct rte_ring *samples;
 	unsigned samples_per_stream;
+	/* workers report quiescent states here; the control thread waits on
+	 * it before freeing anything it unpublished */
+	struct rte_rcu_qsbr *rcu;
 	volatile int stop_workers;
 };
 

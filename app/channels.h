@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The channel table: channels by UDP destination (address, port), exact
- * match first, then the port-only wildcard. Looked up in bulk by workers;
- * built on the main/control thread, which also derives and precomputes the
- * key contexts (never a worker).
+ * match first, then the port-only wildcard.
+ *
+ * Workers only read: a bulk lock-free lookup (rte_hash with lock-free
+ * read/write concurrency) and one atomic load of the channel's key set per
+ * packet. One writer, the control thread (or main before the workers run),
+ * adds, rekeys and removes; it derives and precomputes keys itself, publishes
+ * by pointer swap and frees what it replaced only after every worker has
+ * reported a quiescent state (rte_rcu_qsbr), wiping key contexts.
  */
 #ifndef RS_APP_CHANNELS_H
 #define RS_APP_CHANNELS_H
@@ -14,16 +19,28 @@
 #include "rtpseal.h"
 
 struct rte_hash;
+struct rte_rcu_qsbr;
+
+/* What a packet needs from a key epoch. Immutable once published. */
+struct rs_keyset {
+	struct rs_key_ctx *current;  /* seal; open tries it first */
+	struct rs_key_ctx *previous; /* open only, during the rekey overlap; or NULL */
+	uint64_t epoch;              /* 1 for the first key, +1 per rekey */
+	uint32_t roc_epoch;          /* +1 on every rekey with roc reset */
+};
 
 struct rs_channel {
-	uint32_t id;
+	uint32_t slot; /* index in by_id; reused after removal */
+	uint32_t gen;  /* unique per channel ever made: stream keys carry it */
 	enum rs_mode mode;
 	uint8_t policy[RS_CLASS_COUNT]; /* enum rs_class_policy */
 	struct rs_pt_map pt_map;
-	/* seal uses key; open tries key, then prev_key (rekey overlap) */
-	struct rs_key_ctx *key;
-	struct rs_key_ctx *prev_key;
-	uint64_t key_epoch;
+	struct rs_keyset *keys; /* atomic: workers load it with acquire */
+	/* control side only */
+	uint64_t previous_until_ms; /* when the overlap ends (0: no previous) */
+	uint64_t rekeys;
+	struct rs_match match[RS_MAX_MATCHES];
+	unsigned n_match;
 	char name[RS_CHANNEL_NAME_MAX];
 };
 
@@ -41,28 +58,54 @@ struct rs_match_key {
 };
 
 struct rs_channel_table {
-	struct rte_hash *by_match;
-	struct rs_channel **by_id;
+	struct rte_hash *by_match; /* workers read, control writes */
+	struct rte_hash *by_name;  /* control only */
+	struct rs_channel **by_id; /* slot -> channel (atomic), for stream sweeps and stats */
+	uint32_t *free_slots;
+	unsigned n_free;
 	unsigned n;
 	unsigned capacity;
+	uint32_t next_gen;
+	struct rte_rcu_qsbr *rcu; /* NULL until workers run: nothing to wait for */
+	uint64_t overlap_ms;
 };
 
-int rs_channel_table_init(struct rs_channel_table *t, const char *name, unsigned capacity,
+int rs_channel_table_init(struct rs_channel_table *t, unsigned capacity, uint64_t overlap_ms,
 			  char *err, size_t err_size);
 
-/* Make a channel from its configuration (derive, precompute with eng) and
- * index it under every match. */
-int rs_channel_table_add(struct rs_channel_table *t, const struct rs_channel_conf *cc,
-			 struct rs_engine *eng, char *err, size_t err_size);
-
-/* Free every channel and wipe its key contexts. */
+/* Free every channel and wipe its key contexts (workers stopped). */
 void rs_channel_table_free(struct rs_channel_table *t);
+
+/* Control side: each returns 0, or -1 with a message in err (no key
+ * material in it) and the table unchanged. */
+int rs_channel_add(struct rs_channel_table *t, const struct rs_channel_conf *cc,
+		   struct rs_engine *eng, char *err, size_t err_size);
+int rs_channel_rekey(struct rs_channel_table *t, const char *name, const struct rs_master_key *mk,
+		     int roc_reset, struct rs_engine *eng, uint64_t now_ms, char *err,
+		     size_t err_size);
+int rs_channel_remove(struct rs_channel_table *t, const char *name, char *err, size_t err_size);
+struct rs_channel *rs_channel_find(const struct rs_channel_table *t, const char *name);
+/* End overlaps that are over: the previous key stops opening packets. */
+void rs_channel_expire_previous(struct rs_channel_table *t, uint64_t now_ms);
 
 void rs_match_key_from_conf(struct rs_match_key *k, const struct rs_match *m);
 
-/* Look up n keys (exact entries); misses are retried as port wildcards.
- * out[i] is NULL where neither matches. */
+/* Worker side: look up n keys (exact entries), misses retried as port
+ * wildcards. out[i] is NULL where neither matches. The channels stay valid
+ * until the worker's next quiescent state. */
 void rs_channel_lookup_bulk(const struct rs_channel_table *t, const struct rs_match_key *keys,
 			    unsigned n, struct rs_channel **out);
+
+static inline const struct rs_keyset *rs_channel_keys(const struct rs_channel *ch)
+{
+	return __atomic_load_n(&ch->keys, __ATOMIC_ACQUIRE);
+}
+
+/* The live channel in a slot, or NULL (worker sweeps, stats). */
+static inline struct rs_channel *rs_channel_by_slot(const struct rs_channel_table *t,
+						    uint32_t slot)
+{
+	return slot < t->capacity ? __atomic_load_n(&t->by_id[slot], __ATOMIC_ACQUIRE) : NULL;
+}
 
 #endif

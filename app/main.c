@@ -17,7 +17,9 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_malloc.h>
 #include <rte_pdump.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "app.h"
@@ -26,6 +28,9 @@
 #include "telemetry.h"
 #include "verify.h"
 #include "worker.h"
+
+/* Room for channels added through the control socket beyond the config's. */
+#define RS_EXTRA_CHANNELS 4096
 
 struct options {
 	const char *config;
@@ -198,8 +203,8 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 			 RS_MAX_WORKERS);
 		return -1;
 	}
-	if (rs_channel_table_init(&app->channels, "rs_channels", app->cfg.n_channels + 1024, err,
-				  err_size) < 0)
+	if (rs_channel_table_init(&app->channels, app->cfg.n_channels + RS_EXTRA_CHANNELS,
+				  app->cfg.general.rekey_overlap_ms, err, err_size) < 0)
 		return -1;
 	/* key derivation and precompute happen here, never in a worker */
 	eng = rs_engine_new(&st);
@@ -210,8 +215,7 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 	printf("rtpseal: ipsec-mb %s, code path %s\n", rs_engine_ipsec_version(),
 	       rs_engine_arch(eng));
 	for (unsigned i = 0; i < app->cfg.n_channels; i++) {
-		if (rs_channel_table_add(&app->channels, &app->cfg.channels[i], eng, err,
-					 err_size) < 0) {
+		if (rs_channel_add(&app->channels, &app->cfg.channels[i], eng, err, err_size) < 0) {
 			rs_engine_free(eng);
 			return -1;
 		}
@@ -238,6 +242,13 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 	}
 	if (rs_ports_start(app, err, err_size) < 0)
 		return -1;
+	size_t rcu_size = rte_rcu_qsbr_get_memsize(app->n_workers);
+	app->rcu = rte_zmalloc("rs_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
+	if (!app->rcu || rte_rcu_qsbr_init(app->rcu, app->n_workers) != 0) {
+		snprintf(err, err_size, "cannot set up RCU for %u workers", app->n_workers);
+		return -1;
+	}
+	app->channels.rcu = app->rcu;
 	return start_workers(app, err, err_size);
 }
 
@@ -427,6 +438,7 @@ int main(int argc, char **argv)
 	rs_verifier_free(rs.verifier);
 	rs_channel_table_free(&app.channels);
 	rs_config_free(&app.cfg);
+	rte_free(app.rcu);
 	rte_ring_free(app.samples);
 	rte_mempool_free(app.pool);
 	rte_pdump_uninit();

@@ -51,25 +51,55 @@ void rs_stream_table_free(struct rs_stream_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t channel_id, uint32_t ssrc,
-				enum rs_direction dir, int *created)
+struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32_t gen,
+				uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
+				int *created)
 {
-	const struct rs_stream_key key = {.channel_id = channel_id, .ssrc = ssrc, .dir = dir};
+	const struct rs_stream_key key = {.slot = slot, .gen = gen, .ssrc = ssrc, .dir = dir};
 	int32_t pos = rte_hash_lookup(t->h, &key);
 	struct rs_stream *s;
 
 	*created = 0;
-	if (pos >= 0)
-		return (struct rs_stream *)(t->mem + (size_t)pos * t->stride + t->extra_size);
-	pos = rte_hash_add_key(t->h, &key);
-	if (pos < 0)
-		return NULL;
-	s = (struct rs_stream *)(t->mem + (size_t)pos * t->stride + t->extra_size);
+	if (pos >= 0) {
+		s = (struct rs_stream *)(t->mem + (size_t)pos * t->stride + t->extra_size);
+		if (likely(rs_stream_extra(t, s)->roc_epoch == roc_epoch))
+			return s;
+		/* rekey with roc reset: this stream starts over under the new key */
+	} else {
+		pos = rte_hash_add_key(t->h, &key);
+		if (pos < 0)
+			return NULL;
+		s = (struct rs_stream *)(t->mem + (size_t)pos * t->stride + t->extra_size);
+		rs_stream_extra(t, s)->samples_left = t->samples_per_stream;
+		*created = 1;
+	}
 	if (rs_stream_init(s, t->stride - t->extra_size, ssrc, t->window, 0) != RS_OK) {
 		rte_hash_del_key(t->h, &key);
+		*created = 0;
 		return NULL;
 	}
-	rs_stream_extra(t, s)->samples_left = t->samples_per_stream;
-	*created = 1;
+	rs_stream_extra(t, s)->roc_epoch = roc_epoch;
 	return s;
+}
+
+unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
+			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen), const void *ctx)
+{
+	unsigned removed = 0;
+
+	for (unsigned i = 0; i < budget; i++) {
+		const void *k;
+		void *data;
+		if (rte_hash_iterate(t->h, &k, &data, &t->sweep_next) < 0) {
+			t->sweep_next = 0;
+			break;
+		}
+		const struct rs_stream_key *key = k;
+		if (!alive(ctx, key->slot, key->gen)) {
+			struct rs_stream_key copy = *key;
+			rte_hash_del_key(t->h, &copy);
+			removed++;
+		}
+	}
+	return removed;
 }

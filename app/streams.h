@@ -19,16 +19,18 @@ enum rs_direction {
 	RS_DIR_OPEN = 1,
 };
 
+/* 16 bytes: rte_hash compares that size with one vector instruction. */
 struct rs_stream_key {
-	uint32_t channel_id;
+	uint32_t slot; /* channel slot */
+	uint32_t gen;  /* channel generation: a removed channel's streams never match again */
 	uint32_t ssrc;
 	uint32_t dir;
-	uint32_t pad; /* 16 bytes: rte_hash's vector compare (see rs_match_key) */
 };
 
 /* App-side bookkeeping stored in front of each lib stream state. */
 struct rs_stream_extra {
 	uint32_t samples_left; /* packets of this stream still to copy to the verifier */
+	uint32_t roc_epoch;    /* the channel's roc_epoch this state belongs to */
 };
 
 struct rs_stream_table {
@@ -39,6 +41,7 @@ struct rs_stream_table {
 	unsigned window;
 	unsigned capacity;
 	unsigned samples_per_stream;
+	uint32_t sweep_next; /* rte_hash_iterate position */
 };
 
 int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned capacity,
@@ -46,10 +49,17 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 			 size_t err_size);
 void rs_stream_table_free(struct rs_stream_table *t);
 
-/* The stream of (channel, ssrc, dir), created at ROC 0 on first sight.
+/* The stream of (channel slot+gen, ssrc, dir), created at ROC 0 on first
+ * sight, and started afresh when the channel's ROC was reset by a rekey.
  * NULL when the table is full. *created tells the caller to count it. */
-struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t channel_id, uint32_t ssrc,
-				enum rs_direction dir, int *created);
+struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32_t gen,
+				uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
+				int *created);
+
+/* Remove up to budget streams whose channel is gone (alive(slot, gen)
+ * false), continuing where the last call stopped. Returns how many. */
+unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
+			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen), const void *ctx);
 
 static inline struct rs_stream_extra *rs_stream_extra(const struct rs_stream_table *t,
 						      struct rs_stream *s)

@@ -15,6 +15,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 
 #include "tx.h"
 #include "verify.h"
@@ -22,6 +23,7 @@
 
 #define DRAIN_US	 100 /* TX buffers are flushed at least this often */
 #define STREAMS_PER_CORE 65536
+#define SWEEP_BUDGET 8 /* stream entries checked for a removed channel per loop */
 
 enum verdict {
 	V_FORWARD = 0, /* passthrough, untouched */
@@ -82,6 +84,13 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 		goto fail;
 	}
 	snprintf(name, sizeof(name), "rs_streams_%u", index);
+	w->chan = rte_zmalloc_socket("rs_chan_counters",
+				     app->channels.capacity * sizeof(*w->chan), RTE_CACHE_LINE_SIZE,
+				     socket);
+	if (!w->chan) {
+		snprintf(err, err_size, "worker %u: out of memory for channel counters", index);
+		goto fail;
+	}
 	if (rs_stream_table_init(&w->streams, name, STREAMS_PER_CORE,
 				 app->cfg.general.replay_window, app->samples_per_stream, socket,
 				 err, err_size) < 0)
@@ -115,6 +124,7 @@ void rs_worker_free(struct rs_worker *w)
 	for (unsigned p = 0; p < RS_MAX_PORTS; p++)
 		rte_free(w->txb[p]);
 	rs_stream_table_free(&w->streams);
+	rte_free(w->chan);
 	rs_engine_free(w->eng);
 	rte_free(w);
 }
@@ -222,7 +232,9 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 		}
 		ssrc = load_be32(payload + 8);
 	}
-	pk->stream = rs_stream_get(&w->streams, ch->id, ssrc, dir, &created);
+	const struct rs_keyset *ks = rs_channel_keys(ch);
+	pk->stream =
+		rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch, &created);
 	if (!pk->stream) {
 		pm->verdict = V_DROP;
 		pm->reason = RS_DROP_INTERNAL;
@@ -232,8 +244,8 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 	pk->buf = payload;
 	pk->len = len;
 	pk->cap = (uint32_t)(rte_pktmbuf_tailroom(m) + m->data_len - pm->fr.payload_off);
-	pk->key = ch->key;
-	pk->prev_key = ch->prev_key;
+	pk->key = ks->current;
+	pk->prev_key = dir == RS_DIR_OPEN ? ks->previous : NULL;
 	pk->is_rtcp = pm->is_rtcp;
 	pm->verdict = V_CRYPTO;
 	return;
@@ -242,9 +254,33 @@ malformed:
 	pm->reason = RS_DROP_MALFORMED;
 }
 
-static inline void count_done(struct rs_counters *c, const struct pkt_meta *pm,
+static inline struct rs_chan_counters *chan_counters(struct rs_worker *w,
+						     const struct rs_channel *ch)
+{
+	struct rs_chan_counters *cc = &w->chan[ch->slot];
+
+	if (unlikely(cc->gen != ch->gen)) {
+		memset(cc, 0, sizeof(*cc));
+		cc->gen = ch->gen;
+	}
+	return cc;
+}
+
+static inline void count_failed(struct rs_worker *w, const struct pkt_meta *pm,
+				enum rs_status st)
+{
+	if (st == RS_ERR_AUTH)
+		chan_counters(w, pm->ch)->auth_fail++;
+	else if (st == RS_ERR_REPLAY)
+		chan_counters(w, pm->ch)->replay++;
+}
+
+static inline void count_done(struct rs_worker *w, const struct pkt_meta *pm,
 			      const struct rs_packet *pk, enum rs_direction dir)
 {
+	struct rs_counters *c = &w->c;
+	struct rs_chan_counters *cc = chan_counters(w, pm->ch);
+
 	static const size_t class_counter[RS_CLASS_COUNT + 1] = {
 	    [RS_CLASS_AUDIO] = offsetof(struct rs_counters, audio_packets),
 	    [RS_CLASS_VIDEO] = offsetof(struct rs_counters, video_packets),
@@ -255,9 +291,12 @@ static inline void count_done(struct rs_counters *c, const struct pkt_meta *pm,
 	(*(uint64_t *)((uint8_t *)c + class_counter[pm->cls]))++;
 	if (dir == RS_DIR_SEAL) {
 		c->sealed_packets++;
+		cc->sealed++;
 	} else {
 		c->opened_packets++;
 		c->opened_prev_key += pk->used_prev_key;
+		cc->opened++;
+		cc->opened_prev_key += pk->used_prev_key;
 	}
 }
 
@@ -310,17 +349,18 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 		case V_CRYPTO: {
 			const struct rs_packet *pk = &pkts[pm->pkt];
 			if (pk->status != RS_OK) {
+				count_failed(w, pm, (enum rs_status)pk->status);
 				rs_drop(w, m[i], rs_status_drop_reason(pk->status));
 				break;
 			}
 			rs_fix_headers(&w->app->ports[port->peer], m[i], &pm->fr, pk->len);
-			count_done(&w->c, pm, pk, dir);
+			count_done(w, pm, pk, dir);
 			if (dir == RS_DIR_SEAL) {
 				struct rs_stream_extra *x =
 				    rs_stream_extra(&w->streams, pk->stream);
 				if (unlikely(x->samples_left)) {
 					x->samples_left--;
-					rs_sample_offer(w->app, m[i], &pm->fr, pm->ch->id,
+					rs_sample_offer(w->app, m[i], &pm->fr, pm->ch->slot,
 							pm->is_rtcp);
 				}
 			}
@@ -341,11 +381,23 @@ static void drain(struct rs_worker *w)
 			rte_eth_tx_buffer_flush((uint16_t)p, w->queue, w->txb[p]);
 }
 
+static int channel_alive(const void *ctx, uint32_t slot, uint32_t gen)
+{
+	const struct rs_channel *ch = rs_channel_by_slot(ctx, slot);
+
+	return ch && ch->gen == gen;
+}
+
 int rs_worker_main(void *arg)
 {
 	struct rs_worker *w = arg;
 	struct rte_mbuf *m[RS_BURST_MAX];
+	struct rte_rcu_qsbr *rcu = w->app->rcu;
 
+	if (rcu) {
+		rte_rcu_qsbr_thread_register(rcu, w->index);
+		rte_rcu_qsbr_thread_online(rcu, w->index);
+	}
 	w->last_rx_tsc = rte_rdtsc();
 	while (!w->app->stop_workers) {
 		uint64_t now = rte_rdtsc();
@@ -365,7 +417,32 @@ int rs_worker_main(void *arg)
 			w->c.busy_cycles[dir] += rte_rdtsc() - t0;
 			w->c.busy_packets[dir] += n;
 		}
+		rs_stream_sweep(&w->streams, SWEEP_BUDGET, channel_alive, &w->app->channels);
+		/* nothing from the channel table is held past this point */
+		if (rcu)
+			rte_rcu_qsbr_quiescent(rcu, w->index);
 	}
 	drain(w);
+	if (rcu) {
+		rte_rcu_qsbr_thread_offline(rcu, w->index);
+		rte_rcu_qsbr_thread_unregister(rcu, w->index);
+	}
 	return 0;
+}
+
+void rs_worker_channel_counters(const struct rs_app *app, const struct rs_channel *ch,
+				struct rs_chan_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		const struct rs_chan_counters *cc = &app->workers[i]->chan[ch->slot];
+		if (cc->gen != ch->gen)
+			continue;
+		sum->sealed += cc->sealed;
+		sum->opened += cc->opened;
+		sum->opened_prev_key += cc->opened_prev_key;
+		sum->auth_fail += cc->auth_fail;
+		sum->replay += cc->replay;
+	}
+	sum->gen = ch->gen;
 }

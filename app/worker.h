@@ -31,6 +31,17 @@ struct rs_tx_ctx {
 	uint16_t port;
 };
 
+/* One channel's counters on one worker; gen tells a reused slot apart. */
+struct rs_chan_counters {
+	uint32_t gen;
+	uint32_t pad;
+	uint64_t sealed;
+	uint64_t opened;
+	uint64_t opened_prev_key;
+	uint64_t auth_fail;
+	uint64_t replay;
+};
+
 struct rs_worker {
 	struct rs_counters c; /* first: the hottest writes */
 	const struct rs_app *app;
@@ -44,6 +55,7 @@ struct rs_worker {
 	uint64_t drain_cycles;
 	uint64_t last_drain;
 	volatile uint64_t last_rx_tsc;
+	struct rs_chan_counters *chan; /* by channel slot */
 	struct rs_rx_queue rxq[RS_MAX_PORTS];
 	struct rte_eth_dev_tx_buffer *txb[RS_MAX_PORTS];
 	struct rs_tx_ctx txctx[RS_MAX_PORTS];
@@ -54,12 +66,17 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 				char *err, size_t err_size);
 void rs_worker_free(struct rs_worker *w);
 
-/* The poll loop; arg is a struct rs_worker. Returns when app->stop_workers
- * is set, after flushing every TX buffer. */
+/* The poll loop; arg is a struct rs_worker. Reports an RCU quiescent state
+ * once per iteration. Returns when app->stop_workers is set, after flushing
+ * every TX buffer. */
 int rs_worker_main(void *arg);
 
 /* Stage: classify one received frame's verdict and resolve its channel
  * (exposed for the tests). Processes n mbufs received on port `in`. */
 void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n);
+
+/* Sum of one channel's counters over the workers (control thread). */
+void rs_worker_channel_counters(const struct rs_app *app, const struct rs_channel *ch,
+				struct rs_chan_counters *sum);
 
 #endif
