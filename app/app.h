@@ -7,6 +7,7 @@
 #ifndef RS_APP_APP_H
 #define RS_APP_APP_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -49,6 +50,9 @@ struct rs_app {
 	/* workers report quiescent states here; the control thread waits on
 	 * it before freeing anything it unpublished */
 	struct rte_rcu_qsbr *rcu;
+	/* serialises the channel table's writer (control thread) with its
+	 * other control-side readers (telemetry); workers never take it */
+	pthread_mutex_t ctl_lock;
 	volatile int stop_workers;
 };
 

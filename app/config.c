@@ -27,6 +27,7 @@
 #include <rte_ether.h>
 
 #include "config.h"
+#include "rs_gen.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -116,7 +117,7 @@ static int word_index(const char *s, const char *const *words, unsigned n)
 
 /* ---- the [general], [port N] and [generator] keys, as tables ---- */
 
-enum field_kind { F_UINT, F_U16, F_U64, F_PASS, F_ROLE, F_SOCKET, F_MAC };
+enum field_kind { F_UINT, F_U16, F_U64, F_PASS, F_ROLE, F_SOCKET, F_MAC, F_ONOFF };
 
 struct field {
 	const char *name;
@@ -155,6 +156,10 @@ static const struct field generator_fields[] = {
     {"streams_per_channel", F_UINT, GENR(streams_per_channel), 0, 1, GEN_STREAMS_MAX, 0},
     {"audio_share", F_UINT, GENR(audio_share), 0, 0, 100, 0},
     {"seed", F_U64, GENR(seed), 0, 0, UINT64_MAX, 0},
+    {"audio_payload", F_UINT, GENR(audio_payload), 0, 0, RS_GEN_PAYLOAD_FIXED_MAX, 0},
+    {"video_payload", F_UINT, GENR(video_payload), 0, 0, RS_GEN_PAYLOAD_FIXED_MAX, 0},
+    {"udp_checksum", F_ONOFF, GENR(udp_checksum), 0, 0, 0, 0},
+    {"rtcp", F_ONOFF, GENR(rtcp), 0, 0, 0, 0},
 };
 
 static int set_mac(const struct where *w, const struct field *f, const char *v, uint8_t *base)
@@ -177,6 +182,7 @@ static int set_field(const struct where *w, const struct field *f, const char *v
 	static const char *const pass_words[] = {[RS_PASS] = "pass", [RS_DROP] = "drop"};
 	static const char *const role_words[] = {
 	    [RS_ROLE_CLEAR] = "clear", [RS_ROLE_CIPHER] = "cipher"};
+	static const char *const onoff_words[] = {"off", "on"};
 	uint64_t n = 0;
 	int i;
 
@@ -218,6 +224,12 @@ static int set_field(const struct where *w, const struct field *f, const char *v
 		return 0;
 	case F_MAC:
 		return set_mac(w, f, v, base);
+	case F_ONOFF:
+		i = word_index(v, onoff_words, ARRAY_SIZE(onoff_words));
+		if (i < 0)
+			return fail(w, f->name, "must be on or off");
+		*(unsigned *)(base + f->off) = (unsigned)i;
+		return 0;
 	}
 	return fail(w, f->name, "internal: unknown field kind");
 }
@@ -276,7 +288,7 @@ static int check_keys(const struct where *w, const struct section *s, const char
 	return 0;
 }
 
-enum { FIELDS_MAX = 8 };
+enum { FIELDS_MAX = 16 };
 _Static_assert(ARRAY_SIZE(general_fields) <= FIELDS_MAX, "general_fields");
 _Static_assert(ARRAY_SIZE(port_fields) <= FIELDS_MAX, "port_fields");
 _Static_assert(ARRAY_SIZE(generator_fields) <= FIELDS_MAX, "generator_fields");
@@ -304,66 +316,6 @@ static int apply_fields(const struct where *w, const struct section *s, const st
 }
 
 /* ---- key files ---- */
-
-int rs_key_file_read(const char *path, char *buf, size_t buf_size, char *err, size_t err_size)
-{
-	struct stat st;
-	size_t len = 0;
-	ssize_t got;
-	int fd;
-
-	if (buf_size < 2 || buf_size > INT_MAX) {
-		snprintf(err, err_size, "%s: buffer size %zu out of range", path, buf_size);
-		return -1;
-	}
-	/* O_NONBLOCK: opening a FIFO must not hang; fstat refuses it next */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, err_size, "%s: not a regular file", path);
-		goto refuse;
-	}
-	if (st.st_mode & 077) {
-		snprintf(err, err_size,
-			 "%s: group/world accessible (mode %04o); run chmod 600 on it", path,
-			 (unsigned)(st.st_mode & 07777));
-		goto refuse;
-	}
-	while (len < buf_size) {
-		got = read(fd, buf + len, buf_size - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			snprintf(err, err_size, "%s: read failed: %s", path, strerror(errno));
-			goto refuse;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	if (len >= buf_size) {
-		snprintf(err, err_size, "%s: longer than %zu bytes", path, buf_size - 1);
-		goto refuse;
-	}
-	close(fd);
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
-	buf[len] = '\0';
-	if (len == 0) {
-		snprintf(err, err_size, "%s: empty", path);
-		return -1;
-	}
-	return (int)len;
-refuse:
-	close(fd);
-	OPENSSL_cleanse(buf, buf_size);
-	return -1;
-}
 
 /* ---- match lists ---- */
 
@@ -1143,6 +1095,10 @@ static void config_defaults(struct rs_config *cfg, const char *path)
 	cfg->generator.streams_per_channel = 4;
 	cfg->generator.audio_share = 70;
 	cfg->generator.seed = 1;
+	cfg->generator.audio_payload = 0;
+	cfg->generator.video_payload = 0;
+	cfg->generator.udp_checksum = 1;
+	cfg->generator.rtcp = 1;
 }
 
 int rs_config_load(const char *path, struct rs_config *cfg, char *err, size_t err_size)

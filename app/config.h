@@ -93,6 +93,12 @@ struct rs_generator_conf {
 	unsigned streams_per_channel; /* default 4 */
 	unsigned audio_share;	      /* percent, default 70 */
 	uint64_t seed;		      /* default 1 */
+	/* fixed RTP payload bytes (1..RS_GEN_PAYLOAD_FIXED_MAX) of every audio
+	 * packet and every video packet; 0 (default) = the realistic model */
+	unsigned audio_payload;
+	unsigned video_payload;
+	unsigned udp_checksum; /* bool, default on: IPv4 UDP checksums */
+	unsigned rtcp;	       /* bool, default on: an SR + SDES per stream per second */
 };
 
 struct rs_config {
@@ -152,12 +158,7 @@ int rs_match_equal(const struct rs_match *a, const struct rs_match *b);
  * RS_MATCH_TEXT_MAX bytes is enough. Returns 0, or -1 if it did not fit. */
 int rs_match_format(const struct rs_match *m, char *buf, size_t size);
 
-/* Read a key file: refuses anything but a regular file, and files with any
- * group/world permission bit (st_mode & 077); strips one trailing newline
- * (and CR); refuses an empty file or one of buf_size bytes or more. The
- * text is NUL-terminated in buf; the caller wipes buf. Returns the length,
- * or -1 with "<path>: <why>" in err (never any of the file's contents). */
-int rs_key_file_read(const char *path, char *buf, size_t buf_size, char *err, size_t err_size);
+/* rs_key_file_read() is in lib/rs_keys.h. */
 
 /* Parse "ADDR:PORT", "[V6ADDR]:PORT" or "*:PORT" (port 1..65535; an IPv6
  * address needs the brackets; surrounding blanks are ignored). 0 or -1. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,15 @@
 
 #define GEN_BURST 32
 
+/* What a pending frame is, counted when it is sent. */
+struct gen_meta {
+	uint8_t cls; /* enum rs_app_gen_class */
+	uint16_t payload_len;
+};
+
 struct gen_queue {
 	struct rte_mbuf *pending[GEN_BURST];
+	struct gen_meta meta[GEN_BURST];
 	uint16_t n;
 };
 
@@ -26,6 +34,7 @@ struct rs_app_gen {
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
 	uint64_t sent;
+	struct rs_app_gen_totals totals;
 	struct gen_queue q[RS_MAX_WORKERS];
 };
 
@@ -71,8 +80,10 @@ struct rs_app_gen *rs_app_gen_new(const struct rs_app *app, char *err, size_t er
 	conf.streams_per_channel = gc->streams_per_channel;
 	conf.audio_share = gc->audio_share;
 	conf.seed = gc->seed;
-	conf.rtcp = 1;
-	conf.udp_checksum = 1;
+	conf.rtcp = gc->rtcp;
+	conf.udp_checksum = gc->udp_checksum;
+	conf.audio_payload = gc->audio_payload;
+	conf.video_payload = gc->video_payload;
 	g->model = rs_gen_new(&conf, &st);
 	if (!g->model) {
 		snprintf(err, err_size, "generator: %s", rs_strerror(st));
@@ -85,9 +96,16 @@ struct rs_app_gen *rs_app_gen_new(const struct rs_app *app, char *err, size_t er
 	g->rate_pps = gc->rate_pps;
 	g->tsc_hz = rte_get_tsc_hz();
 	g->start_tsc = rte_rdtsc();
-	printf("rtpseal: generator on port %u: %u streams over %u channels, %s\n", g->port,
-	       rs_gen_stream_count(g->model), app->cfg.n_channels,
-	       g->rate_pps ? "paced" : "as fast as the pipeline takes them");
+	char audio[32] = "model", video[32] = "model";
+	if (gc->audio_payload)
+		snprintf(audio, sizeof(audio), "%u B", gc->audio_payload);
+	if (gc->video_payload)
+		snprintf(video, sizeof(video), "%u B", gc->video_payload);
+	printf("rtpseal: generator on port %u: %u streams over %u channels, %s; payload audio "
+	       "%s, video %s; UDP checksums %s, RTCP %s\n",
+	       g->port, rs_gen_stream_count(g->model), app->cfg.n_channels,
+	       g->rate_pps ? "paced" : "as fast as the pipeline takes them", audio, video,
+	       gc->udp_checksum ? "on" : "off", gc->rtcp ? "on" : "off");
 	return g;
 fail:
 	free(chans);
@@ -97,8 +115,28 @@ fail:
 
 void rs_app_gen_free(struct rs_app_gen *g)
 {
+	static const char *const names[RS_APP_GEN_CLASSES] = {
+	    [RS_APP_GEN_AUDIO] = "audio",
+	    [RS_APP_GEN_VIDEO] = "video",
+	    [RS_APP_GEN_RTCP] = "rtcp",
+	    [RS_APP_GEN_OTHER] = "other",
+	};
+
 	if (!g)
 		return;
+	if (g->model) {
+		const struct rs_app_gen_totals *t = &g->totals;
+
+		printf("rtpseal: generator sent %" PRIu64 " frames, %" PRIu64 " bytes:", g->sent,
+		       t->frame_bytes);
+		for (unsigned c = 0; c < RS_APP_GEN_CLASSES; c++)
+			printf(" %s %" PRIu64 " x %.1f B%s", names[c], t->packets[c],
+			       t->packets[c] ? (double)t->payload_bytes[c] / (double)t->packets[c]
+					     : 0.0,
+			       c + 1 < RS_APP_GEN_CLASSES ? "," : "");
+		printf(" (mean payload: RTP after header and extension, RTCP compound, other "
+		       "UDP)\n");
+	}
 	for (unsigned q = 0; q < RS_MAX_WORKERS; q++)
 		if (g->q[q].n)
 			rte_pktmbuf_free_bulk(g->q[q].pending, g->q[q].n);
@@ -109,6 +147,23 @@ void rs_app_gen_free(struct rs_app_gen *g)
 uint64_t rs_app_gen_sent(const struct rs_app_gen *g)
 {
 	return g ? g->sent : 0;
+}
+
+void rs_app_gen_get_totals(const struct rs_app_gen *g, struct rs_app_gen_totals *t)
+{
+	if (g)
+		*t = g->totals;
+	else
+		memset(t, 0, sizeof(*t));
+}
+
+static uint8_t gen_class(const struct rs_gen_info *info)
+{
+	if (info->kind == RS_KIND_RTCP)
+		return RS_APP_GEN_RTCP;
+	if (info->kind != RS_KIND_RTP)
+		return RS_APP_GEN_OTHER;
+	return info->media == RS_CLASS_AUDIO ? RS_APP_GEN_AUDIO : RS_APP_GEN_VIDEO;
 }
 
 /* Fill queue buffers with fresh frames until one is full or budget runs
@@ -131,6 +186,8 @@ static unsigned generate(struct rs_app_gen *g, unsigned budget)
 		m->data_len = (uint16_t)len;
 		m->pkt_len = (uint32_t)len;
 		struct gen_queue *q = &g->q[info.ssrc ? info.stream % g->n_queues : 0];
+		q->meta[q->n].cls = gen_class(&info);
+		q->meta[q->n].payload_len = (uint16_t)info.payload_len;
 		q->pending[q->n++] = m;
 		made++;
 		if (q->n == GEN_BURST)
@@ -157,9 +214,21 @@ unsigned rs_app_gen_step(struct rs_app_gen *g)
 		struct gen_queue *gq = &g->q[q];
 		if (!gq->n)
 			continue;
+		/* the frame lengths before the ring hands them to a worker */
+		uint16_t len[GEN_BURST];
+		for (uint16_t i = 0; i < gq->n; i++)
+			len[i] = gq->pending[i]->data_len;
 		uint16_t n = rte_eth_tx_burst(g->port, q, gq->pending, gq->n);
-		if (n && n < gq->n)
+		for (uint16_t i = 0; i < n; i++) {
+			const struct gen_meta *gm = &gq->meta[i];
+			g->totals.packets[gm->cls]++;
+			g->totals.payload_bytes[gm->cls] += gm->payload_len;
+			g->totals.frame_bytes += len[i];
+		}
+		if (n && n < gq->n) {
 			memmove(gq->pending, gq->pending + n, (gq->n - n) * sizeof(gq->pending[0]));
+			memmove(gq->meta, gq->meta + n, (gq->n - n) * sizeof(gq->meta[0]));
+		}
 		gq->n -= n;
 		sent += n;
 	}

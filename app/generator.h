@@ -25,4 +25,24 @@ unsigned rs_app_gen_step(struct rs_app_gen *g);
 
 uint64_t rs_app_gen_sent(const struct rs_app_gen *g);
 
+/* What the generator has sent, by class (counted when a frame leaves on
+ * TX, so frames still held are not in it). rs_app_gen_free prints it as
+ * one line, "rtpseal: generator sent N frames, B bytes: audio N x P B,
+ * video ..., rtcp ..., other ...", P the mean payload of the class. */
+enum rs_app_gen_class {
+	RS_APP_GEN_AUDIO, /* RTP of audio streams; payload after header + extension */
+	RS_APP_GEN_VIDEO, /* RTP of video streams; same */
+	RS_APP_GEN_RTCP,  /* SR + SDES; payload = the compound RTCP packet */
+	RS_APP_GEN_OTHER, /* noise (STUN, DTLS, ARP): UDP payload */
+	RS_APP_GEN_CLASSES,
+};
+
+struct rs_app_gen_totals {
+	uint64_t packets[RS_APP_GEN_CLASSES];
+	uint64_t payload_bytes[RS_APP_GEN_CLASSES];
+	uint64_t frame_bytes; /* whole Ethernet frames, all classes */
+};
+
+void rs_app_gen_get_totals(const struct rs_app_gen *g, struct rs_app_gen_totals *t);
+
 #endif

@@ -23,6 +23,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "control.h"
 #include "generator.h"
 #include "ports.h"
 #include "telemetry.h"
@@ -382,6 +383,7 @@ int main(int argc, char **argv)
 {
 	static struct rs_app app;
 	struct run_state rs = {0};
+	struct rs_control *ctl = NULL;
 	struct options o;
 	char err[RS_ERR_MSG_MAX];
 	int n, rc;
@@ -400,6 +402,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rtpseal: %s\n", err);
 		goto fail_eal;
 	}
+	pthread_mutex_init(&app.ctl_lock, NULL);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rte_pdump_init();
@@ -410,10 +413,18 @@ int main(int argc, char **argv)
 		goto fail_cfg;
 	}
 	rs_telemetry_register(&app);
+	ctl = rs_control_start(&app, err, sizeof(err));
+	if (!ctl && err[0]) {
+		fprintf(stderr, "rtpseal: %s\n", err);
+		app.stop_workers = 1;
+		rte_eal_mp_wait_lcore();
+		goto fail_cfg;
+	}
 	if (o.verify_samples) {
 		rs.verifier = rs_verifier_new(&app.cfg, err, sizeof(err));
 		if (!rs.verifier) {
 			fprintf(stderr, "rtpseal: %s\n", err);
+			rs_control_stop(ctl);
 			app.stop_workers = 1;
 			rte_eal_mp_wait_lcore();
 			goto fail_cfg;
@@ -423,6 +434,7 @@ int main(int argc, char **argv)
 		rs.gen = rs_app_gen_new(&app, err, sizeof(err));
 		if (!rs.gen) {
 			fprintf(stderr, "rtpseal: %s\n", err);
+			rs_control_stop(ctl);
 			app.stop_workers = 1;
 			rte_eal_mp_wait_lcore();
 			goto fail_cfg;
@@ -433,6 +445,7 @@ int main(int argc, char **argv)
 	rs.hz = rte_get_tsc_hz();
 	rs.start = rte_rdtsc();
 	main_loop(&app, &o, &rs);
+	rs_control_stop(ctl);
 	drain_and_stop(&app, &rs);
 	rc = finish(&app, &o, &rs);
 	rs_verifier_free(rs.verifier);

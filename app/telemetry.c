@@ -65,6 +65,65 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
 	return 0;
 }
 
+/* Telemetry replies are bounded (a few hundred entries); the full list is
+ * channel.list on the control socket. */
+#define TEL_CHANNELS_MAX 256
+
+static int cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rs_app *app = (struct rs_app *)tel_app;
+	unsigned listed = 0;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&app->ctl_lock);
+	rte_tel_data_add_dict_u64(d, "count", app->channels.n);
+	for (unsigned slot = 0; slot < app->channels.capacity && listed < TEL_CHANNELS_MAX;
+	     slot++) {
+		const struct rs_channel *ch = app->channels.by_id[slot];
+		if (!ch)
+			continue;
+		/* name -> key epoch */
+		rte_tel_data_add_dict_u64(d, ch->name, rs_channel_keys(ch)->epoch);
+		listed++;
+	}
+	pthread_mutex_unlock(&app->ctl_lock);
+	return 0;
+}
+
+static int cmd_channel(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rs_app *app = (struct rs_app *)tel_app;
+	const struct rs_channel *ch;
+	struct rs_chan_counters sum;
+	int rc = 0;
+
+	(void)cmd;
+	if (!params || !*params)
+		return -1;
+	pthread_mutex_lock(&app->ctl_lock);
+	ch = rs_channel_find(&app->channels, params);
+	if (!ch) {
+		rc = -1;
+		goto out;
+	}
+	rs_worker_channel_counters(app, ch, &sum);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", ch->name);
+	rte_tel_data_add_dict_string(d, "mode", rs_mode_name(ch->mode));
+	rte_tel_data_add_dict_u64(d, "key_epoch", rs_channel_keys(ch)->epoch);
+	rte_tel_data_add_dict_u64(d, "rekeys", ch->rekeys);
+	rte_tel_data_add_dict_u64(d, "sealed_packets", sum.sealed);
+	rte_tel_data_add_dict_u64(d, "opened_packets", sum.opened);
+	rte_tel_data_add_dict_u64(d, "opened_prev_key", sum.opened_prev_key);
+	rte_tel_data_add_dict_u64(d, "auth_fail", sum.auth_fail);
+	rte_tel_data_add_dict_u64(d, "replay", sum.replay);
+out:
+	pthread_mutex_unlock(&app->ctl_lock);
+	return rc;
+}
+
 void rs_telemetry_register(const struct rs_app *app)
 {
 	tel_app = app;
@@ -72,4 +131,8 @@ void rs_telemetry_register(const struct rs_app *app)
 				   "Packet, class and drop counters summed over workers");
 	rte_telemetry_register_cmd("/rtpseal/lcores", cmd_lcores,
 				   "Per worker lcore: queue, packet, class and drop counters");
+	rte_telemetry_register_cmd("/rtpseal/channels", cmd_channels,
+				   "Channel names with their key epochs (first 256), and the count");
+	rte_telemetry_register_cmd("/rtpseal/channel", cmd_channel,
+				   "One channel: mode, key epoch, rekeys, counters. Parameter: name");
 }

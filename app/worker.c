@@ -7,6 +7,7 @@
  * are applied in arrival order so one worker never reorders a queue.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>

@@ -122,6 +122,7 @@ struct rs_gen {
 	uint64_t now_ns;   /* time of the current event */
 	uint64_t rng;
 	unsigned noise_permille;
+	unsigned video_payload; /* fixed video packet payload; 0: the model */
 	/* the event being sent: a video frame is burst_total packets, the
 	 * first burst_extra of them one byte longer than burst_size */
 	unsigned cur_stream;
@@ -324,7 +325,8 @@ static int conf_ok(const struct rs_gen_conf *conf, unsigned spc)
 	unsigned i;
 
 	if (!conf->channels || conf->n_channels == 0 || conf->audio_share > 100 ||
-	    conf->noise_permille >= 1000)
+	    conf->noise_permille >= 1000 || conf->audio_payload > RS_GEN_PAYLOAD_FIXED_MAX ||
+	    conf->video_payload > RS_GEN_PAYLOAD_FIXED_MAX)
 		return 0;
 	for (i = 0; i < conf->n_channels; i++) {
 		const struct rs_gen_channel *ch = &conf->channels[i];
@@ -442,9 +444,12 @@ static void init_stream(struct rs_gen *g, struct stream *s, const struct rs_gen_
 		s->pt = ch->audio_pt;
 		s->clock = ch->audio_pt < PT_DYNAMIC_MIN ? AUDIO_CLOCK_STATIC : AUDIO_CLOCK_DYNAMIC;
 		s->ts_step = s->clock / AUDIO_PER_SEC;
+		/* drawn even when fixed: the other draws stay those of the model */
 		s->audio_len = (uint16_t)(RS_GEN_AUDIO_PAYLOAD_MIN +
 					  rng_below(&g->rng, RS_GEN_AUDIO_PAYLOAD_MAX -
 								 RS_GEN_AUDIO_PAYLOAD_MIN + 1));
+		if (conf->audio_payload)
+			s->audio_len = (uint16_t)conf->audio_payload;
 	} else {
 		s->media = RS_CLASS_VIDEO;
 		s->pt = ch->video_pt;
@@ -508,6 +513,7 @@ struct rs_gen *rs_gen_new(const struct rs_gen_conf *conf, enum rs_status *err)
 	g->n_channels = conf->n_channels;
 	g->n_streams = conf->n_channels * spc;
 	g->noise_permille = conf->noise_permille;
+	g->video_payload = conf->video_payload;
 	g->rng = conf->seed;
 	memcpy(g->src_mac, conf->src_mac, 6);
 	memcpy(g->src_ip4, conf->src_addr, 4);
@@ -601,6 +607,12 @@ static void next_event(struct rs_gen *g)
 		g->burst_total = 1;
 		g->burst_size = s->audio_len;
 		g->burst_extra = 0;
+	} else if (g->video_payload) {
+		uint32_t size = video_frame_size(g, s);
+
+		g->burst_total = (size + g->video_payload - 1) / g->video_payload;
+		g->burst_size = g->video_payload;
+		g->burst_extra = 0;
 	} else {
 		uint32_t size = video_frame_size(g, s);
 
@@ -682,9 +694,11 @@ static void finish_udp(struct stream *s, uint8_t *buf, size_t payload_len)
 		store_udp_csum(udp, csum_add(s->pseudo_sum + ulen, udp, ulen));
 }
 
-/* Every RTP frame is longer than the template, so it is copied whole
- * (a fixed-size copy) and the payload overwrites the excess. The checksum
- * is the template's sum plus the fields patched in and the payload's. */
+/* An RTP frame is nearly always longer than the template, so it is copied
+ * whole (a fixed-size copy) and the payload overwrites the excess; only a
+ * small fixed payload makes a frame shorter, and then just the header is
+ * copied. The checksum is the template's sum plus the fields patched in
+ * and the payload's. */
 static void write_rtp(struct rs_gen *g, struct stream *s, uint8_t *buf, size_t len)
 {
 	uint8_t *rtp = buf + s->udp_off + UDP_HDR_LEN;
@@ -694,7 +708,10 @@ static void write_rtp(struct rs_gen *g, struct stream *s, uint8_t *buf, size_t l
 	uint64_t sum;
 	uint16_t ext;
 
-	memcpy(buf, s->tmpl, TMPL_MAX);
+	if (__builtin_expect(len >= TMPL_MAX, 1))
+		memcpy(buf, s->tmpl, TMPL_MAX);
+	else
+		memcpy(buf, s->tmpl, s->hdr_len);
 	rtp[1] = (uint8_t)(marker << 7 | s->pt);
 	store_be16(rtp + 2, s->seq);
 	store_be32(rtp + 4, s->ts);
@@ -829,7 +846,8 @@ static void write_arp(struct rs_gen *g, unsigned channel, uint8_t *buf)
 	}
 }
 
-static void media_info(const struct rs_gen *g, const struct stream *s, struct rs_gen_info *info)
+static void media_info(const struct rs_gen *g, const struct stream *s, size_t len,
+		       struct rs_gen_info *info)
 {
 	info->kind = g->cur_rtcp ? RS_KIND_RTCP : RS_KIND_RTP;
 	info->is_arp = 0;
@@ -839,6 +857,7 @@ static void media_info(const struct rs_gen *g, const struct stream *s, struct rs
 	info->stream = g->cur_stream;
 	info->ssrc = s->ssrc;
 	info->time_ns = g->now_ns;
+	info->payload_len = (uint32_t)(g->cur_rtcp ? s->rtcp_len : len - s->hdr_len);
 }
 
 static void noise_info(const struct rs_gen *g, struct rs_gen_info *info)
@@ -855,6 +874,7 @@ static void noise_info(const struct rs_gen *g, struct rs_gen_info *info)
 		return;
 	}
 	info->kind = g->pend == PEND_STUN ? RS_KIND_STUN : RS_KIND_DTLS;
+	info->payload_len = g->pend == PEND_STUN ? STUN_LEN : DTLS_LEN;
 	info->channel = s->channel;
 	info->stream = g->pend_index;
 }
@@ -874,7 +894,7 @@ size_t rs_gen_next(struct rs_gen *g, uint8_t *buf, size_t cap, struct rs_gen_inf
 		struct stream *s = &g->streams[g->cur_stream];
 
 		if (info)
-			media_info(g, s, info);
+			media_info(g, s, len, info);
 		if (g->cur_rtcp)
 			write_rtcp(g, s, buf);
 		else

@@ -22,6 +22,9 @@
  *          time per stream, after the stream's first packet;
  *   noise: noise_permille of the frames are STUN binding requests or DTLS
  *          ClientHello records on a stream's 5-tuple, or ARP requests.
+ * For benches, audio_payload and video_payload fix the payload sizes
+ * (every audio packet, every video packet: a frame then becomes whole
+ * packets of that size); the rest of the model is unchanged.
  * Frames come out in media-time order, streams interleaved by their random
  * phases. The payload is a pattern derived from (SSRC, sequence number) so
  * a receiver can check it (rs_gen_payload_check). The whole frame sequence
@@ -50,6 +53,9 @@
 /* Audio payload sizes are drawn per stream from this range. */
 #define RS_GEN_AUDIO_PAYLOAD_MIN 60
 #define RS_GEN_AUDIO_PAYLOAD_MAX 320
+/* Fixed payload sizes (audio_payload, video_payload) go up to this: with
+ * IPv6 and the 16-byte SRTP tag the sealed frame still fits 1514 bytes. */
+#define RS_GEN_PAYLOAD_FIXED_MAX 1400
 /* Media time 0 is this Unix time (2024-01-01T00:00:00Z); RTCP SR NTP
  * timestamps count from it, and rtpseal-gen stamps its pcaps from it. */
 #define RS_GEN_EPOCH_UNIX 1704067200ull
@@ -76,6 +82,15 @@ struct rs_gen_conf {
 	/* STUN, DTLS and ARP frames per 1000 frames, 0..999 */
 	unsigned noise_permille;
 	unsigned udp_checksum; /* bool: UDP checksums (IPv6 always has one) */
+	/* RTP payload bytes of every audio packet, 1..RS_GEN_PAYLOAD_FIXED_MAX;
+	 * 0: drawn per stream from RS_GEN_AUDIO_PAYLOAD_MIN..MAX (the model) */
+	unsigned audio_payload;
+	/* RTP payload bytes of every video packet, 1..RS_GEN_PAYLOAD_FIXED_MAX:
+	 * a frame of S bytes becomes ceil(S / video_payload) packets of exactly
+	 * that size (the frame rounded up); 0: packets of at most
+	 * RS_GEN_VIDEO_PAYLOAD_MAX bytes, equal within a frame up to one byte
+	 * (the model) */
+	unsigned video_payload;
 	uint64_t seed;	       /* everything random derives from it */
 	uint8_t src_mac[6];    /* Ethernet source of every frame */
 	uint8_t dst_mac[6];    /* Ethernet destination (ARP: broadcast) */
@@ -95,13 +110,16 @@ struct rs_gen_info {
 	unsigned channel;	   /* index into conf->channels */
 	unsigned stream;	   /* stream index (0..streams-1); for ARP 0 */
 	uint32_t ssrc;		   /* RTP/RTCP sender SSRC; 0 for noise */
+	/* RTP: payload bytes after the header and its extension; RTCP: the
+	 * compound packet; STUN, DTLS: the UDP payload; ARP: 0 */
+	uint32_t payload_len;
 	uint64_t time_ns;	   /* media time since the start, non-decreasing */
 };
 
 struct rs_gen;
 
 /* Defaults: no channels, 4 streams per channel, 70 % audio, RTCP on, no
- * noise, UDP checksums on, seed 1, MACs 02:00:00:00:00:01 -> :02, sources
+ * noise, UDP checksums on, model payload sizes, seed 1, MACs 02:00:00:00:00:01 -> :02, sources
  * 10.0.0.1 and fd00::1, ports from 40000. */
 void rs_gen_conf_init(struct rs_gen_conf *conf);
 

@@ -88,6 +88,13 @@ enum rs_status rs_hex_decode(const char *hex, uint8_t *out, size_t out_len) RS_W
 enum rs_status rs_base64_decode(const char *b64, uint8_t *out, size_t out_size,
 				size_t *out_len) RS_WARN_UNUSED;
 
+/* Read a key file: refuses anything but a regular file, and files with any
+ * group/world permission bit (st_mode & 077); strips one trailing newline
+ * (and CR); refuses an empty file or one of buf_size bytes or more. The
+ * text is NUL-terminated in buf; the caller wipes buf. Returns the length,
+ * or -1 with "<path>: <why>" in err (never any of the file's contents). */
+int rs_key_file_read(const char *path, char *buf, size_t buf_size, char *err, size_t err_size);
+
 struct rs_engine;
 
 /* The session keys of one SRTP/SRTCP crypto context, after the KDF. */

@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control socket and request handlers. One request object per line, one
+ * response per line: {"ok":true,...} or {"ok":false,"error":"..."}. A
+ * failed request changes nothing. Key and salt text is wiped from every
+ * buffer it passed through and never appears in a response.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "control.h"
+#include "worker.h"
+
+#define MAX_CLIENTS 16
+#define TICK_MS     50 /* overlap expiry granularity */
+
+struct client {
+	int fd;
+	size_t len;
+	char buf[RS_CTL_REQUEST_MAX];
+};
+
+struct rs_control {
+	struct rs_app *app;
+	struct rs_engine *eng; /* the control thread's own: derivation and precompute */
+	int listen_fd;
+	char path[RS_PATH_MAX];
+	pthread_t thread;
+	volatile int stop;
+	struct client *clients[MAX_CLIENTS];
+};
+
+static uint64_t now_ms(void)
+{
+	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000);
+}
+
+/* ---- responses ---- */
+
+static json_t *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static json_t *error_reply(const char *fmt, ...)
+{
+	char msg[RS_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+static json_t *ok_reply(void)
+{
+	return json_pack("{s:b}", "ok", 1);
+}
+
+/* ---- request fields ---- */
+
+/* Every field of a request must be one the command knows. */
+static int check_fields(json_t *req, const char *const *allowed, char *bad, size_t bad_size)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(req, key, v)
+	{
+		int known = !strcmp(key, "cmd");
+		for (const char *const *a = allowed; *a && !known; a++)
+			known = !strcmp(key, *a);
+		if (!known) {
+			snprintf(bad, bad_size, "%s", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A string field, or NULL if absent; -1 if present but not a string. */
+static int get_string(json_t *req, const char *name, const char **out)
+{
+	json_t *v = json_object_get(req, name);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* A list field given as a JSON array (of strings or integers) or as the
+ * config file's comma-separated string, flattened to the latter. */
+static int get_list(json_t *req, const char *name, char *out, size_t out_size, const char **res)
+{
+	json_t *v = json_object_get(req, name);
+	size_t used = 0;
+	size_t i;
+	json_t *item;
+
+	*res = NULL;
+	if (!v)
+		return 0;
+	if (json_is_string(v)) {
+		*res = json_string_value(v);
+		return 0;
+	}
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return -1;
+	out[0] = '\0';
+	json_array_foreach(v, i, item)
+	{
+		int n;
+		if (json_is_string(item))
+			n = snprintf(out + used, out_size - used, "%s%s", i ? "," : "",
+				     json_string_value(item));
+		else if (json_is_integer(item))
+			n = snprintf(out + used, out_size - used, "%s%lld", i ? "," : "",
+				     (long long)json_integer_value(item));
+		else
+			return -1;
+		if (n < 0 || (size_t)n >= out_size - used)
+			return -1;
+		used += (size_t)n;
+	}
+	*res = out;
+	return 0;
+}
+
+/* Overwrite the key and salt strings jansson holds for this request. */
+static void wipe_secrets(json_t *req)
+{
+	static const char *const secret[] = {"key", "salt"};
+
+	for (unsigned i = 0; i < 2; i++) {
+		json_t *v = json_object_get(req, secret[i]);
+		if (v && json_is_string(v))
+			explicit_bzero((char *)json_string_value(v), json_string_length(v));
+	}
+}
+
+/* ---- commands ---- */
+
+static json_t *cmd_ping(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	(void)app;
+	(void)eng;
+	(void)req;
+	return json_pack("{s:b,s:b,s:s}", "ok", 1, "pong", 1, "ipsec_mb", rs_engine_ipsec_version());
+}
+
+static json_t *counters_json(const struct rs_counters *c)
+{
+	json_t *o = json_object();
+	json_t *drops = json_object();
+
+	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
+		json_object_set_new(drops, rs_drop_reason_name(r), json_integer((json_int_t)c->drops[r]));
+	json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->rx_packets));
+	json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->tx_packets));
+	json_object_set_new(o, "drops", drops);
+	json_object_set_new(o, "audio_packets", json_integer((json_int_t)c->audio_packets));
+	json_object_set_new(o, "video_packets", json_integer((json_int_t)c->video_packets));
+	json_object_set_new(o, "rtcp_packets", json_integer((json_int_t)c->rtcp_packets));
+	json_object_set_new(o, "passthrough_packets",
+			    json_integer((json_int_t)c->passthrough_packets));
+	json_object_set_new(o, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
+	json_object_set_new(o, "opened_packets", json_integer((json_int_t)c->opened_packets));
+	json_object_set_new(o, "opened_prev_key", json_integer((json_int_t)c->opened_prev_key));
+	json_object_set_new(o, "streams", json_integer((json_int_t)c->streams));
+	return o;
+}
+
+static json_t *cmd_stats(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	const struct rs_counters *per[RS_MAX_WORKERS];
+	struct rs_counters total;
+	json_t *r = ok_reply();
+
+	(void)eng;
+	(void)req;
+	for (unsigned i = 0; i < app->n_workers; i++)
+		per[i] = &app->workers[i]->c;
+	rs_counters_sum(&total, per, app->n_workers);
+	json_object_set_new(r, "stats", counters_json(&total));
+	json_object_set_new(r, "channels", json_integer(app->channels.n));
+	return r;
+}
+
+static json_t *channel_json(const struct rs_app *app, const struct rs_channel *ch, int counters)
+{
+	const struct rs_keyset *ks = rs_channel_keys(ch);
+	json_t *o = json_object();
+	json_t *matches = json_array();
+
+	for (unsigned i = 0; i < ch->n_match; i++) {
+		char text[RS_MATCH_TEXT_MAX];
+		rs_match_format(&ch->match[i], text, sizeof(text));
+		json_array_append_new(matches, json_string(text));
+	}
+	json_object_set_new(o, "name", json_string(ch->name));
+	json_object_set_new(o, "mode", json_string(rs_mode_name(ch->mode)));
+	json_object_set_new(o, "match", matches);
+	json_object_set_new(o, "key_epoch", json_integer((json_int_t)ks->epoch));
+	json_object_set_new(o, "rekeys", json_integer((json_int_t)ch->rekeys));
+	json_object_set_new(o, "previous_key_active", json_boolean(ks->previous != NULL));
+	if (counters) {
+		struct rs_chan_counters sum;
+		rs_worker_channel_counters(app, ch, &sum);
+		json_object_set_new(o, "sealed_packets", json_integer((json_int_t)sum.sealed));
+		json_object_set_new(o, "opened_packets", json_integer((json_int_t)sum.opened));
+		json_object_set_new(o, "opened_prev_key",
+				    json_integer((json_int_t)sum.opened_prev_key));
+		json_object_set_new(o, "auth_fail", json_integer((json_int_t)sum.auth_fail));
+		json_object_set_new(o, "replay", json_integer((json_int_t)sum.replay));
+	}
+	return o;
+}
+
+static json_t *cmd_list(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	json_t *r = ok_reply();
+	json_t *list = json_array();
+
+	(void)eng;
+	(void)req;
+	for (unsigned slot = 0; slot < app->channels.capacity; slot++) {
+		const struct rs_channel *ch = app->channels.by_id[slot];
+		if (ch)
+			json_array_append_new(list, channel_json(app, ch, 0));
+	}
+	json_object_set_new(r, "channels", list);
+	return r;
+}
+
+static json_t *cmd_channel_stats(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	const char *name;
+	const struct rs_channel *ch;
+	json_t *r;
+
+	(void)eng;
+	if (get_string(req, "name", &name) < 0 || !name)
+		return error_reply("channel.stats needs \"name\" (a string)");
+	ch = rs_channel_find(&app->channels, name);
+	if (!ch)
+		return error_reply("no channel named %s", name);
+	r = ok_reply();
+	json_object_set_new(r, "channel", channel_json(app, ch, 1));
+	return r;
+}
+
+static json_t *cmd_add(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	char match[RS_MAX_MATCHES * RS_MATCH_TEXT_MAX], apt[1024], vpt[1024];
+	struct rs_channel_fields f = {0};
+	struct rs_channel_conf cc;
+	char err[RS_ERR_MSG_MAX];
+	int rc;
+
+	if (get_string(req, "name", &f.name) < 0 || get_string(req, "mode", &f.mode) < 0 ||
+	    get_string(req, "key", &f.key) < 0 || get_string(req, "key_file", &f.key_file) < 0 ||
+	    get_string(req, "salt", &f.salt) < 0 || get_string(req, "policy", &f.policy) < 0)
+		return error_reply("name, mode, key, key_file, salt and policy must be strings");
+	if (get_list(req, "match", match, sizeof(match), &f.match) < 0 ||
+	    get_list(req, "audio_pt", apt, sizeof(apt), &f.audio_pt) < 0 ||
+	    get_list(req, "video_pt", vpt, sizeof(vpt), &f.video_pt) < 0)
+		return error_reply("match, audio_pt and video_pt must be non-empty arrays or strings");
+	if (!f.name)
+		return error_reply("channel.add needs \"name\"");
+	if (!f.match)
+		return error_reply("channel.add needs \"match\"");
+	rc = rs_channel_conf_make(&f, &cc, err, sizeof(err));
+	if (rc == 0) {
+		rc = rs_channel_add(&app->channels, &cc, eng, err, sizeof(err));
+		rs_master_key_wipe(&cc.master);
+	}
+	if (rc < 0)
+		return error_reply("channel.add %s: %s", f.name, err);
+	printf("rtpseal: control: channel %s added (mode %s)\n", cc.name, rs_mode_name(cc.mode));
+	return json_pack("{s:b,s:s,s:I}", "ok", 1, "name", cc.name, "key_epoch", (json_int_t)1);
+}
+
+static json_t *cmd_rekey(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	const char *name, *key, *key_file, *salt, *roc;
+	struct rs_master_key mk;
+	const struct rs_channel *ch;
+	char err[RS_ERR_MSG_MAX];
+	int roc_reset = 0;
+	int rc;
+
+	if (get_string(req, "name", &name) < 0 || get_string(req, "key", &key) < 0 ||
+	    get_string(req, "key_file", &key_file) < 0 || get_string(req, "salt", &salt) < 0 ||
+	    get_string(req, "roc", &roc) < 0)
+		return error_reply("name, key, key_file, salt and roc must be strings");
+	if (!name)
+		return error_reply("channel.rekey needs \"name\"");
+	if (roc && strcmp(roc, "keep") && strcmp(roc, "reset"))
+		return error_reply("channel.rekey %s: roc must be \"keep\" or \"reset\"", name);
+	roc_reset = roc && !strcmp(roc, "reset");
+	ch = rs_channel_find(&app->channels, name);
+	if (!ch)
+		return error_reply("no channel named %s", name);
+	if (rs_channel_key_make(ch->mode, key, key_file, salt, &mk, err, sizeof(err)) < 0)
+		return error_reply("channel.rekey %s: %s", name, err);
+	rc = rs_channel_rekey(&app->channels, name, &mk, roc_reset, eng, now_ms(), err,
+			      sizeof(err));
+	rs_master_key_wipe(&mk);
+	if (rc < 0)
+		return error_reply("channel.rekey %s: %s", name, err);
+	printf("rtpseal: control: channel %s rekeyed, key epoch %lu (roc %s)\n", name,
+	       (unsigned long)rs_channel_keys(ch)->epoch, roc_reset ? "reset" : "keep");
+	return json_pack("{s:b,s:s,s:I}", "ok", 1, "name", name, "key_epoch",
+			 (json_int_t)rs_channel_keys(ch)->epoch);
+}
+
+static json_t *cmd_remove(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	const char *name;
+	char err[RS_ERR_MSG_MAX];
+
+	(void)eng;
+	if (get_string(req, "name", &name) < 0 || !name)
+		return error_reply("channel.remove needs \"name\" (a string)");
+	if (rs_channel_remove(&app->channels, name, err, sizeof(err)) < 0)
+		return error_reply("%s", err);
+	printf("rtpseal: control: channel %s removed\n", name);
+	return ok_reply();
+}
+
+struct command {
+	const char *name;
+	json_t *(*fn)(struct rs_app *app, struct rs_engine *eng, json_t *req);
+	const char *const fields[12];
+};
+
+static const struct command commands[] = {
+	{"ping", cmd_ping, {NULL}},
+	{"stats", cmd_stats, {NULL}},
+	{"channel.list", cmd_list, {NULL}},
+	{"channel.stats", cmd_channel_stats, {"name", NULL}},
+	{"channel.add",
+	 cmd_add,
+	 {"name", "mode", "key", "key_file", "salt", "match", "audio_pt", "video_pt", "policy",
+	  NULL}},
+	{"channel.rekey", cmd_rekey, {"name", "key", "key_file", "salt", "roc", NULL}},
+	{"channel.remove", cmd_remove, {"name", NULL}},
+};
+
+static json_t *dispatch(struct rs_app *app, struct rs_engine *eng, json_t *req)
+{
+	const char *cmd;
+	char bad[64];
+
+	if (!json_is_object(req))
+		return error_reply("a request is one JSON object per line");
+	if (get_string(req, "cmd", &cmd) < 0 || !cmd)
+		return error_reply("missing \"cmd\" (ping, stats, channel.list, channel.stats, "
+				   "channel.add, channel.rekey, channel.remove)");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name))
+			continue;
+		if (check_fields(req, commands[i].fields, bad, sizeof(bad)) < 0)
+			return error_reply("%s: unknown field \"%s\"", cmd, bad);
+		return commands[i].fn(app, eng, req);
+	}
+	return error_reply("unknown command \"%.64s\"", cmd);
+}
+
+char *rs_control_handle(struct rs_app *app, struct rs_engine *eng, const char *line)
+{
+	json_error_t jerr;
+	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *resp;
+	char *out;
+
+	pthread_mutex_lock(&app->ctl_lock);
+	if (!req)
+		resp = error_reply("malformed JSON at column %d: %s", jerr.column, jerr.text);
+	else
+		resp = dispatch(app, eng, req);
+	pthread_mutex_unlock(&app->ctl_lock);
+	if (req) {
+		wipe_secrets(req);
+		json_decref(req);
+	}
+	out = json_dumps(resp, JSON_COMPACT);
+	json_decref(resp);
+	return out;
+}
+
+/* ---- socket ---- */
+
+static void send_line(int fd, const char *text)
+{
+	size_t len = strlen(text);
+	const char nl = '\n';
+
+	/* client sockets have a send timeout: one that stops reading cannot
+	 * hold the control thread for long */
+	if (send(fd, text, len, MSG_NOSIGNAL) != (ssize_t)len)
+		return;
+	send(fd, &nl, 1, MSG_NOSIGNAL);
+}
+
+static void client_close(struct rs_control *ctl, unsigned i)
+{
+	struct client *c = ctl->clients[i];
+
+	close(c->fd);
+	explicit_bzero(c->buf, sizeof(c->buf));
+	free(c);
+	ctl->clients[i] = NULL;
+}
+
+static void client_accept(struct rs_control *ctl)
+{
+	int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	struct ucred cred = {.uid = (uid_t)-1};
+	socklen_t len = sizeof(cred);
+	const struct timeval send_timeout = {.tv_sec = 2};
+
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != geteuid()) {
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "{\"ok\":false,\"error\":\"permission denied: uid %u is not the owner of "
+			 "this socket\"}",
+			 (unsigned)cred.uid);
+		send_line(fd, msg);
+		printf("rtpseal: control: refused a client with uid %u\n", (unsigned)cred.uid);
+		close(fd);
+		return;
+	}
+	for (unsigned i = 0; i < MAX_CLIENTS; i++) {
+		if (ctl->clients[i])
+			continue;
+		ctl->clients[i] = calloc(1, sizeof(struct client));
+		if (!ctl->clients[i])
+			break;
+		ctl->clients[i]->fd = fd;
+		return;
+	}
+	send_line(fd, "{\"ok\":false,\"error\":\"too many control clients\"}");
+	close(fd);
+}
+
+/* Read what is there; answer every complete line. */
+static void client_read(struct rs_control *ctl, unsigned i)
+{
+	struct client *c = ctl->clients[i];
+	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+	char *nl;
+
+	if (n <= 0) {
+		client_close(ctl, i);
+		return;
+	}
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+		*nl = '\0';
+		char *resp = rs_control_handle(ctl->app, ctl->eng, c->buf);
+		size_t used = (size_t)(nl - c->buf) + 1;
+		explicit_bzero(c->buf, used);
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+		explicit_bzero(c->buf + c->len, used);
+		send_line(c->fd, resp ? resp : "{\"ok\":false,\"error\":\"out of memory\"}");
+		free(resp);
+	}
+	if (c->len == sizeof(c->buf) - 1) {
+		send_line(c->fd, "{\"ok\":false,\"error\":\"request longer than 65535 bytes\"}");
+		client_close(ctl, i);
+	}
+}
+
+static void *control_main(void *arg)
+{
+	struct rs_control *ctl = arg;
+
+	while (!ctl->stop) {
+		struct pollfd pfd[MAX_CLIENTS + 1];
+		unsigned idx[MAX_CLIENTS + 1];
+		unsigned n = 0;
+
+		pfd[n].fd = ctl->listen_fd;
+		pfd[n].events = POLLIN;
+		n++;
+		for (unsigned i = 0; i < MAX_CLIENTS; i++) {
+			if (!ctl->clients[i])
+				continue;
+			pfd[n].fd = ctl->clients[i]->fd;
+			pfd[n].events = POLLIN;
+			idx[n++] = i;
+		}
+		int ready = poll(pfd, n, TICK_MS);
+		if (ready > 0) {
+			if (pfd[0].revents & POLLIN)
+				client_accept(ctl);
+			for (unsigned k = 1; k < n; k++)
+				if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
+					client_read(ctl, idx[k]);
+		}
+		pthread_mutex_lock(&ctl->app->ctl_lock);
+		rs_channel_expire_previous(&ctl->app->channels, now_ms());
+		pthread_mutex_unlock(&ctl->app->ctl_lock);
+	}
+	return NULL;
+}
+
+/* Bind path mode 0600; refuse if another process is serving it. */
+static int socket_open(const char *path, char *err, size_t err_size)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, err_size, "control socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, err_size, "control socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		snprintf(err, err_size, "control socket %s is in use by another process", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	unlink(path); /* a stale socket of a process that is gone */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	mode_t old = umask(0177);
+	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, 16) < 0) {
+		snprintf(err, err_size, "control socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct rs_control *rs_control_start(struct rs_app *app, char *err, size_t err_size)
+{
+	const char *path = app->cfg.general.control_socket;
+	struct rs_control *ctl;
+	enum rs_status st;
+
+	err[0] = '\0';
+	if (!path[0])
+		return NULL;
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl) {
+		snprintf(err, err_size, "control: out of memory");
+		return NULL;
+	}
+	ctl->app = app;
+	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
+	ctl->eng = rs_engine_new(&st);
+	if (!ctl->eng) {
+		snprintf(err, err_size, "control: crypto engine: %s", rs_strerror(st));
+		free(ctl);
+		return NULL;
+	}
+	ctl->listen_fd = socket_open(path, err, err_size);
+	if (ctl->listen_fd < 0) {
+		rs_engine_free(ctl->eng);
+		free(ctl);
+		return NULL;
+	}
+	if (rte_ctrl_thread_create(&ctl->thread, "rs-control", NULL, control_main, ctl) != 0) {
+		snprintf(err, err_size, "control: cannot start the control thread");
+		close(ctl->listen_fd);
+		unlink(path);
+		rs_engine_free(ctl->eng);
+		free(ctl);
+		return NULL;
+	}
+	printf("rtpseal: control socket %s (mode 0600, owner uid %u only)\n", path,
+	       (unsigned)geteuid());
+	return ctl;
+}
+
+void rs_control_stop(struct rs_control *ctl)
+{
+	if (!ctl)
+		return;
+	ctl->stop = 1;
+	pthread_join(ctl->thread, NULL);
+	for (unsigned i = 0; i < MAX_CLIENTS; i++)
+		if (ctl->clients[i])
+			client_close(ctl, i);
+	close(ctl->listen_fd);
+	unlink(ctl->path);
+	rs_engine_free(ctl->eng);
+	free(ctl);
+}
