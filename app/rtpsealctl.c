@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -53,7 +54,8 @@ static void usage(FILE *out)
 		"                                new key and salt; sealing switches at once, the old\n"
 		"                                key still opens packets during the overlap\n"
 		"  remove NAME                   remove a channel\n"
-		"  batch                         send request lines (JSON) from stdin, print replies\n"
+		"  batch [--timestamps]          send request lines (JSON) from stdin, print each\n"
+		"                                reply (prefixed with send and reply wall-clock ns)\n"
 		"\n"
 		"Commands that need no daemon:\n"
 		"  genkey                        a key string like `openssl rand -hex 32`\n"
@@ -201,7 +203,17 @@ static int request(struct ctl *c, json_t *req)
 	return rc;
 }
 
-static int batch(struct ctl *c)
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* timestamps: prefix each reply with the wall-clock ns the request was sent
+ * and the reply read (for tests that relate replies to captured packets) */
+static int batch(struct ctl *c, int timestamps)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -215,7 +227,9 @@ static int batch(struct ctl *c)
 			line[--n] = '\0';
 		if (!n)
 			continue;
+		uint64_t sent = realtime_ns();
 		char *reply = exchange(c, line);
+		uint64_t got = realtime_ns();
 		OPENSSL_cleanse(line, (size_t)n);
 		if (!reply) {
 			fprintf(stderr, "rtpsealctl: connection lost\n");
@@ -224,6 +238,8 @@ static int batch(struct ctl *c)
 		}
 		if (!strstr(reply, "\"ok\":true"))
 			rc = EXIT_REFUSED;
+		if (timestamps)
+			printf("%lu %lu ", (unsigned long)sent, (unsigned long)got);
 		printf("%s\n", reply);
 		fflush(stdout);
 		free(reply);
@@ -401,8 +417,11 @@ static int run(struct ctl *c, const char *cmd, int argc, char **argv)
 		return request(c, json_pack("{s:s}", "cmd",
 					    !strcmp(cmd, "list") ? "channel.list" : cmd));
 	}
-	if (!strcmp(cmd, "batch"))
-		return argc == 1 ? batch(c) : EXIT_USAGE;
+	if (!strcmp(cmd, "batch")) {
+		if (argc == 2 && !strcmp(argv[1], "--timestamps"))
+			return batch(c, 1);
+		return argc == 1 ? batch(c, 0) : EXIT_USAGE;
+	}
 	if (parse_fields(argc - shift, argv + shift, &f) < 0) {
 		json_decref(f.match);
 		return EXIT_USAGE;
