@@ -213,8 +213,17 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 		snprintf(err, err_size, "crypto engine: %s", rs_strerror(st));
 		return -1;
 	}
-	printf("rtpseal: ipsec-mb %s, code path %s\n", rs_engine_ipsec_version(),
-	       rs_engine_arch(eng));
+	const char *what;
+	if (rs_selftest(eng, &what) != RS_OK) {
+		snprintf(err, err_size,
+			 "self-test failed: %s, on ipsec-mb %s code path %s: refusing to start", what,
+			 rs_engine_ipsec_version(), rs_engine_arch(eng));
+		rs_engine_free(eng);
+		return -1;
+	}
+	printf("rtpseal: ipsec-mb %s, code path %s; self-test passed (AES-GCM RFC 7714, SRTP KDF, "
+	       "HKDF, GCM2)\n",
+	       rs_engine_ipsec_version(), rs_engine_arch(eng));
 	for (unsigned i = 0; i < app->cfg.n_channels; i++) {
 		if (rs_channel_add(&app->channels, &app->cfg.channels[i], eng, err, err_size) < 0) {
 			rs_engine_free(eng);

@@ -10,6 +10,7 @@
 #include "rs_classify.h"
 #include "rs_keys.h"
 #include "rs_parse.h"
+#include "rs_selftest.h"
 #include "rs_srtp.h"
 #include "rs_status.h"
 #include "rs_stream.h"
