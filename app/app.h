@@ -15,6 +15,7 @@
 #include "channels.h"
 #include "config.h"
 #include "stats.h"
+#include "streams.h"
 
 #define RS_BURST_MAX   64
 #define RS_MAX_WORKERS 64
@@ -47,6 +48,7 @@ struct rs_app {
 	 * (make run): samples_per_stream 0 turns it off */
 	struct rte_ring *samples;
 	unsigned samples_per_stream;
+	struct rs_stream_start stream_start;
 	/* workers report quiescent states here; the control thread waits on
 	 * it before freeing anything it unpublished */
 	struct rte_rcu_qsbr *rcu;

@@ -40,6 +40,7 @@ struct options {
 	double duration;
 	unsigned exit_on_idle_ms;
 	unsigned verify_samples;
+	struct rs_stream_start stream_start;
 };
 
 static volatile sig_atomic_t quit_signal;
@@ -67,6 +68,9 @@ static void usage(FILE *out)
 	    "  --exit-on-idle MS        exit once every RX queue has been empty for MS ms\n"
 	    "  --verify-samples N       check the first N sealed packets of every stream\n"
 	    "                           with libsrtp2 (independent implementation)\n"
+	    "  --initial-roc N          new streams start at ROC N instead of 0 (joining\n"
+	    "                           sessions in progress)\n"
+	    "  --initial-srtcp-index N  new streams' first SRTCP index (tests of the 2^31 limit)\n"
 	    "  --observer LIB.so        packet observer (not available in this build)\n"
 	    "  -h, --help               this text\n");
 }
@@ -80,6 +84,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"duration", required_argument, NULL, 'd'},
 	    {"exit-on-idle", required_argument, NULL, 'e'},
 	    {"verify-samples", required_argument, NULL, 'v'},
+	    {"initial-roc", required_argument, NULL, 'R'},
+	    {"initial-srtcp-index", required_argument, NULL, 'I'},
 	    {"observer", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -118,6 +124,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (*end)
 				goto bad;
 			break;
+		case 'R':
+		case 'I': {
+			unsigned long v = strtoul(optarg, &end, 0);
+			if (*end || v > (c == 'R' ? 0xffffffffUL : (unsigned long)RS_SRTCP_INDEX_MAX))
+				goto bad;
+			if (c == 'R')
+				o->stream_start.roc = (uint32_t)v;
+			else
+				o->stream_start.srtcp_index = (uint32_t)v;
+			break;
+		}
 		case 'o':
 			fprintf(stderr,
 				"rtpseal: --observer: packet observers are not available in "
@@ -142,7 +159,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	return 0;
 bad:
-	fprintf(stderr, "rtpseal: bad value '%s' for --%s\n", optarg, longopts[0].name);
+	fprintf(stderr, "rtpseal: bad value '%s' for %s\n", optarg, argv[optind - 1]);
 	return -1;
 }
 
@@ -250,6 +267,7 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 		}
 		app->samples_per_stream = o->verify_samples;
 	}
+	app->stream_start = o->stream_start;
 	if (rs_ports_start(app, err, err_size) < 0)
 		return -1;
 	size_t rcu_size = rte_rcu_qsbr_get_memsize(app->n_workers);

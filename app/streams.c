@@ -9,7 +9,8 @@
 #include "streams.h"
 
 int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned capacity,
-			 unsigned window, unsigned samples_per_stream, int socket, char *err,
+			 unsigned window, unsigned samples_per_stream,
+			 const struct rs_stream_start *start, int socket, char *err,
 			 size_t err_size)
 {
 	struct rte_hash_parameters p = {
@@ -39,6 +40,7 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	t->stride = stride;
 	t->extra_size = extra;
 	t->samples_per_stream = samples_per_stream;
+	t->start = *start;
 	t->window = window;
 	t->capacity = capacity;
 	return 0;
@@ -73,12 +75,14 @@ struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32
 		rs_stream_extra(t, s)->samples_left = t->samples_per_stream;
 		*created = 1;
 	}
-	if (rs_stream_init(s, t->stride - t->extra_size, ssrc, t->window, 0) != RS_OK) {
+	if (rs_stream_init(s, t->stride - t->extra_size, ssrc, t->window, t->start.roc) != RS_OK) {
 		rte_hash_del_key(t->h, &key);
 		*created = 0;
 		return NULL;
 	}
+	s->rtcp_next = t->start.srtcp_index;
 	rs_stream_extra(t, s)->roc_epoch = roc_epoch;
+	rs_stream_extra(t, s)->exhausted_logged = 0;
 	return s;
 }
 

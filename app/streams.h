@@ -31,6 +31,14 @@ struct rs_stream_key {
 struct rs_stream_extra {
 	uint32_t samples_left; /* packets of this stream still to copy to the verifier */
 	uint32_t roc_epoch;    /* the channel's roc_epoch this state belongs to */
+	uint8_t exhausted_logged; /* index_exhausted logged: bit 0 SRTP, bit 1 SRTCP */
+};
+
+/* Where new streams start (DESIGN §3): ROC 0 and SRTCP index 0 unless a
+ * gateway joins sessions in progress (or a test starts near the limits). */
+struct rs_stream_start {
+	uint32_t roc;
+	uint32_t srtcp_index;
 };
 
 struct rs_stream_table {
@@ -41,11 +49,13 @@ struct rs_stream_table {
 	unsigned window;
 	unsigned capacity;
 	unsigned samples_per_stream;
+	struct rs_stream_start start;
 	uint32_t sweep_next; /* rte_hash_iterate position */
 };
 
 int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned capacity,
-			 unsigned window, unsigned samples_per_stream, int socket, char *err,
+			 unsigned window, unsigned samples_per_stream,
+			 const struct rs_stream_start *start, int socket, char *err,
 			 size_t err_size);
 void rs_stream_table_free(struct rs_stream_table *t);
 

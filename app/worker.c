@@ -93,7 +93,8 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 		goto fail;
 	}
 	if (rs_stream_table_init(&w->streams, name, STREAMS_PER_CORE,
-				 app->cfg.general.replay_window, app->samples_per_stream, socket,
+				 app->cfg.general.replay_window, app->samples_per_stream,
+				 &app->stream_start, socket,
 				 err, err_size) < 0)
 		goto fail;
 	for (unsigned p = 0; p < app->n_ports; p++) {
@@ -267,6 +268,26 @@ static inline struct rs_chan_counters *chan_counters(struct rs_worker *w,
 	return cc;
 }
 
+/* Once per stream: the nonce space is spent and sealing stopped. Rare and
+ * important, so it is printed from the worker. */
+static void log_exhausted(struct rs_worker *w, const struct pkt_meta *pm,
+			  const struct rs_packet *pk)
+{
+	struct rs_stream_extra *x = rs_stream_extra(&w->streams, pk->stream);
+
+	uint8_t bit = pm->is_rtcp ? 2 : 1;
+
+	if (x->exhausted_logged & bit)
+		return;
+	x->exhausted_logged |= bit;
+	printf("rtpseal: channel %s SSRC %08x: %s index space exhausted (%s): sealing stopped for "
+	       "this stream, packets count as index_exhausted; rekey the channel with roc reset "
+	       "to resume\n",
+	       pm->ch->name, pk->stream->ssrc, pm->is_rtcp ? "SRTCP" : "SRTP",
+	       pm->is_rtcp ? "2^31" : "2^48");
+	fflush(stdout);
+}
+
 static inline void count_failed(struct rs_worker *w, const struct pkt_meta *pm,
 				enum rs_status st)
 {
@@ -351,6 +372,8 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 			const struct rs_packet *pk = &pkts[pm->pkt];
 			if (pk->status != RS_OK) {
 				count_failed(w, pm, (enum rs_status)pk->status);
+				if (pk->status == RS_ERR_INDEX_EXHAUSTED)
+					log_exhausted(w, pm, pk);
 				rs_drop(w, m[i], rs_status_drop_reason(pk->status));
 				break;
 			}
