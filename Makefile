@@ -73,6 +73,10 @@ APP_TEST_BINS := $(APP_TEST_SRCS:tests/app/%.c=$(BUILD)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 GEN := $(if $(wildcard perf/rtpseal_gen.c),$(BUILD)/rtpseal-gen)
+# Packet observers (lib/rs_observer.h): the examples in conf/observers/ and
+# the test observers in tests/observers/, each a shared object.
+OBSERVER_SRCS := $(wildcard conf/observers/*.c) $(wildcard tests/observers/*.c)
+OBSERVERS := $(foreach f,$(OBSERVER_SRCS),$(BUILD)/observers/$(basename $(notdir $(f))).so)
 
 BENCH_SRCS := $(wildcard perf/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:perf/%.c=$(BUILD)/%)
@@ -83,7 +87,7 @@ BENCH_LIBS := -lsrtp2 -lpthread $(LIB_LIBS)
 .SECONDARY:
 
 all: check-deps $(LIBRTPSEAL) $(RTPSEAL) $(RTPSEALCTL) $(GEN) $(TEST_BINS) $(APP_TEST_BINS) \
-	$(TOOL_BINS) $(BENCH_BINS)
+	$(TOOL_BINS) $(BENCH_BINS) $(OBSERVERS)
 
 deps:
 	@bash .ci/deps.sh
@@ -116,6 +120,14 @@ $(BUILD)/rtpseal-gen: $(BUILD)/obj/perf/rtpseal_gen.o $(LIBRTPSEAL)
 $(BUILD)/tests/test_app_%: $(BUILD)/obj/tests/app/test_app_%.o $(APP_CORE_OBJS) $(LIBRTPSEAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(APP_LIBS)
+
+$(BUILD)/observers/%.so: conf/observers/%.c lib/rs_observer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $< $(LDFLAGS_ALL) -lcrypto
+
+$(BUILD)/observers/%.so: tests/observers/%.c lib/rs_observer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $< $(LDFLAGS_ALL) -lcrypto
 
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBRTPSEAL)
 	@mkdir -p $(dir $@)

@@ -14,6 +14,7 @@
 
 #include "channels.h"
 #include "config.h"
+#include "observers.h"
 #include "stats.h"
 #include "streams.h"
 
@@ -41,6 +42,7 @@ struct rs_app {
 	struct rs_port ports[RS_MAX_PORTS];
 	unsigned n_ports;
 	struct rs_channel_table channels;
+	struct rs_observer_set observers;
 	struct rte_mempool *pool;
 	unsigned n_workers;
 	struct rs_worker *workers[RS_MAX_WORKERS];

@@ -33,21 +33,21 @@ int rs_channel_table_init(struct rs_channel_table *t, unsigned capacity, uint64_
 {
 	unsigned entries = capacity * 2 < 1024 ? 1024 : capacity * 2;
 	struct rte_hash_parameters by_match = {
-		.name = "rs_channel_match",
-		.entries = entries,
-		.key_len = sizeof(struct rs_match_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = (int)rte_socket_id(),
-		/* workers never lock; deleted slots are freed by us after a
-		 * grace period (rte_hash_free_key_with_position) */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	    .name = "rs_channel_match",
+	    .entries = entries,
+	    .key_len = sizeof(struct rs_match_key),
+	    .hash_func = rte_hash_crc,
+	    .socket_id = (int)rte_socket_id(),
+	    /* workers never lock; deleted slots are freed by us after a
+	     * grace period (rte_hash_free_key_with_position) */
+	    .extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
 	struct rte_hash_parameters by_name = {
-		.name = "rs_channel_name",
-		.entries = capacity < 1024 ? 1024 : capacity,
-		.key_len = sizeof(struct name_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = (int)rte_socket_id(),
+	    .name = "rs_channel_name",
+	    .entries = capacity < 1024 ? 1024 : capacity,
+	    .key_len = sizeof(struct name_key),
+	    .hash_func = rte_hash_crc,
+	    .socket_id = (int)rte_socket_id(),
 	};
 
 	memset(t, 0, sizeof(*t));
@@ -56,7 +56,8 @@ int rs_channel_table_init(struct rs_channel_table *t, unsigned capacity, uint64_
 	t->by_id = rte_zmalloc("rs_channels", capacity * sizeof(*t->by_id), 0);
 	t->free_slots = malloc(capacity * sizeof(*t->free_slots));
 	if (!t->by_match || !t->by_name || !t->by_id || !t->free_slots) {
-		snprintf(err, err_size, "cannot allocate a channel table for %u channels", capacity);
+		snprintf(err, err_size, "cannot allocate a channel table for %u channels",
+			 capacity);
 		rs_channel_table_free(t);
 		return -1;
 	}
@@ -167,13 +168,14 @@ static int check_new(const struct rs_channel_table *t, const struct rs_channel_c
 	return 0;
 }
 
-static struct rs_channel *channel_make(struct rs_channel_table *t,
-				       const struct rs_channel_conf *cc, struct rs_engine *eng,
-				       char *err, size_t err_size)
+static struct rs_channel *channel_make(struct rs_channel_table *t, const struct rs_channel_conf *cc,
+				       struct rs_engine *eng, char *err, size_t err_size)
 {
 	struct rs_channel *ch = rte_zmalloc("rs_channel", sizeof(*ch), RTE_CACHE_LINE_SIZE);
 	struct rs_keyset *ks = rte_zmalloc("rs_keyset", sizeof(*ks), RTE_CACHE_LINE_SIZE);
 	enum rs_status st;
+
+	uint32_t mask = t->observers ? rs_observers_mask(t->observers, cc->name) : 0;
 
 	if (!ch || !ks) {
 		snprintf(err, err_size, "channel %s: out of memory", cc->name);
@@ -181,8 +183,17 @@ static struct rs_channel *channel_make(struct rs_channel_table *t,
 		rte_free(ks);
 		return NULL;
 	}
-	ks->current = rs_key_ctx_new(eng, &cc->master, 0, &st);
-	if (!ks->current) {
+	if (cc->custom && !mask) {
+		snprintf(err, err_size,
+			 "channel %s: mode custom needs a packet observer attached to it "
+			 "(--observer LIB.so or LIB.so@%s)",
+			 cc->name, cc->name);
+		rte_free(ch);
+		rte_free(ks);
+		return NULL;
+	}
+	ks->current = cc->custom ? NULL : rs_key_ctx_new(eng, &cc->master, 0, &st);
+	if (!ks->current && !cc->custom) {
 		snprintf(err, err_size, "channel %s: key setup failed: %s", cc->name,
 			 rs_strerror(st));
 		rte_free(ch);
@@ -193,6 +204,8 @@ static struct rs_channel *channel_make(struct rs_channel_table *t,
 	ch->keys = ks;
 	ch->gen = t->next_gen++;
 	ch->mode = cc->mode;
+	ch->custom = cc->custom;
+	ch->obs_mask = mask;
 	ch->pt_map = cc->pt_map;
 	for (unsigned c = 0; c < RS_CLASS_COUNT; c++)
 		ch->policy[c] = (uint8_t)cc->policy[c];
@@ -292,6 +305,11 @@ int rs_channel_rekey(struct rs_channel_table *t, const char *name, const struct 
 		return -1;
 	}
 	old = ch->keys;
+	if (ch->custom) {
+		snprintf(err, err_size,
+			 "channel %s has mode custom: its packet observer holds its keys", name);
+		return -1;
+	}
 	if (mk->key_len != rs_key_ctx_key_len(old->current)) {
 		snprintf(err, err_size, "channel %s: the new key is %u bytes, the mode %s needs %u",
 			 name, mk->key_len, rs_mode_name(ch->mode),

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "observers.h"
 #include "rtpseal.h"
 
 struct rte_hash;
@@ -25,14 +26,16 @@ struct rte_rcu_qsbr;
 struct rs_keyset {
 	struct rs_key_ctx *current;  /* seal; open tries it first */
 	struct rs_key_ctx *previous; /* open only, during the rekey overlap; or NULL */
-	uint64_t epoch;              /* 1 for the first key, +1 per rekey */
-	uint32_t roc_epoch;          /* +1 on every rekey with roc reset */
+	uint64_t epoch;		     /* 1 for the first key, +1 per rekey */
+	uint32_t roc_epoch;	     /* +1 on every rekey with roc reset */
 };
 
 struct rs_channel {
 	uint32_t slot; /* index in by_id; reused after removal */
 	uint32_t gen;  /* unique per channel ever made: stream keys carry it */
 	enum rs_mode mode;
+	uint8_t custom;			/* mode custom: observers only, no keys */
+	uint32_t obs_mask;		/* observers attached (bit per observer) */
 	uint8_t policy[RS_CLASS_COUNT]; /* enum rs_class_policy */
 	struct rs_pt_map pt_map;
 	struct rs_keyset *keys; /* atomic: workers load it with acquire */
@@ -67,6 +70,7 @@ struct rs_channel_table {
 	unsigned capacity;
 	uint32_t next_gen;
 	struct rte_rcu_qsbr *rcu; /* NULL until workers run: nothing to wait for */
+	const struct rs_observer_set *observers;
 	uint64_t overlap_ms;
 };
 
@@ -102,8 +106,7 @@ static inline const struct rs_keyset *rs_channel_keys(const struct rs_channel *c
 }
 
 /* The live channel in a slot, or NULL (worker sweeps, stats). */
-static inline struct rs_channel *rs_channel_by_slot(const struct rs_channel_table *t,
-						    uint32_t slot)
+static inline struct rs_channel *rs_channel_by_slot(const struct rs_channel_table *t, uint32_t slot)
 {
 	return slot < t->capacity ? __atomic_load_n(&t->by_id[slot], __ATOMIC_ACQUIRE) : NULL;
 }

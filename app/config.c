@@ -708,10 +708,21 @@ static int channel_make(const struct where *w, const struct rs_channel_fields *f
 	if (!f->mode)
 		return fail(w, "mode",
 			    "missing (AES_128_GCM2, AES_256_GCM2, AEAD_AES_128_GCM, "
-			    "AEAD_AES_256_GCM, AES_128_GCM or AES_256_GCM)");
-	st = rs_mode_from_name(f->mode, &out->mode);
-	if (st != RS_OK)
-		return fail(w, "mode", "%s", rs_strerror(st));
+			    "AEAD_AES_256_GCM, AES_128_GCM, AES_256_GCM or custom)");
+	out->custom = strcmp(f->mode, "custom") == 0;
+	if (out->custom) {
+		if (f->key || f->key_file || f->salt)
+			return fail(w,
+				    f->key	  ? "key"
+				    : f->key_file ? "key_file"
+						  : "salt",
+				    "mode custom takes no key or salt: its packet observer holds "
+				    "its keys");
+	} else {
+		st = rs_mode_from_name(f->mode, &out->mode);
+		if (st != RS_OK)
+			return fail(w, "mode", "%s", rs_strerror(st));
+	}
 	if (!f->match)
 		return fail(w, "match", "missing (e.g. 10.0.0.2:5004, *:6000)");
 	if (for_each_item(w, "match", f->match, match_item, out) != 0)
@@ -726,6 +737,8 @@ static int channel_make(const struct where *w, const struct rs_channel_fields *f
 	if (f->policy && parse_policy(w, f->policy, out->policy) != 0)
 		return -1;
 	/* key last: nothing else can fail once the master key exists */
+	if (out->custom)
+		return 0;
 	return key_make(w, out->mode, f->key, f->key_file, f->salt, &out->master);
 }
 

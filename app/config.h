@@ -68,6 +68,9 @@ struct rs_match {
 struct rs_channel_conf {
 	char name[RS_CHANNEL_NAME_MAX];
 	enum rs_mode mode;
+	/* mode = custom: no built-in encryption, the channel's packet observer
+	 * (--observer) transforms its media; no key or salt */
+	uint8_t custom;
 	struct rs_master_key master; /* derived from key/key_file + salt; secret */
 	struct rs_match match[RS_MAX_MATCHES];
 	unsigned n_match;

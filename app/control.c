@@ -25,7 +25,7 @@
 #include "worker.h"
 
 #define MAX_CLIENTS 16
-#define TICK_MS     50 /* overlap expiry granularity */
+#define TICK_MS	    50 /* overlap expiry granularity */
 
 struct client {
 	int fd;
@@ -160,7 +160,8 @@ static json_t *cmd_ping(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	(void)app;
 	(void)eng;
 	(void)req;
-	return json_pack("{s:b,s:b,s:s}", "ok", 1, "pong", 1, "ipsec_mb", rs_engine_ipsec_version());
+	return json_pack("{s:b,s:b,s:s}", "ok", 1, "pong", 1, "ipsec_mb",
+			 rs_engine_ipsec_version());
 }
 
 static json_t *counters_json(const struct rs_counters *c)
@@ -169,7 +170,8 @@ static json_t *counters_json(const struct rs_counters *c)
 	json_t *drops = json_object();
 
 	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
-		json_object_set_new(drops, rs_drop_reason_name(r), json_integer((json_int_t)c->drops[r]));
+		json_object_set_new(drops, rs_drop_reason_name(r),
+				    json_integer((json_int_t)c->drops[r]));
 	json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->rx_packets));
 	json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->tx_packets));
 	json_object_set_new(o, "drops", drops);
@@ -213,7 +215,7 @@ static json_t *channel_json(const struct rs_app *app, const struct rs_channel *c
 		json_array_append_new(matches, json_string(text));
 	}
 	json_object_set_new(o, "name", json_string(ch->name));
-	json_object_set_new(o, "mode", json_string(rs_mode_name(ch->mode)));
+	json_object_set_new(o, "mode", json_string(ch->custom ? "custom" : rs_mode_name(ch->mode)));
 	json_object_set_new(o, "match", matches);
 	json_object_set_new(o, "key_epoch", json_integer((json_int_t)ks->epoch));
 	json_object_set_new(o, "rekeys", json_integer((json_int_t)ch->rekeys));
@@ -279,7 +281,8 @@ static json_t *cmd_add(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	if (get_list(req, "match", match, sizeof(match), &f.match) < 0 ||
 	    get_list(req, "audio_pt", apt, sizeof(apt), &f.audio_pt) < 0 ||
 	    get_list(req, "video_pt", vpt, sizeof(vpt), &f.video_pt) < 0)
-		return error_reply("match, audio_pt and video_pt must be non-empty arrays or strings");
+		return error_reply(
+		    "match, audio_pt and video_pt must be non-empty arrays or strings");
 	if (!f.name)
 		return error_reply("channel.add needs \"name\"");
 	if (!f.match)
@@ -291,7 +294,8 @@ static json_t *cmd_add(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	}
 	if (rc < 0)
 		return error_reply("channel.add %s: %s", f.name, err);
-	printf("rtpseal: control: channel %s added (mode %s)\n", cc.name, rs_mode_name(cc.mode));
+	printf("rtpseal: control: channel %s added (mode %s)\n", cc.name,
+	       cc.custom ? "custom" : rs_mode_name(cc.mode));
 	return json_pack("{s:b,s:s,s:I}", "ok", 1, "name", cc.name, "key_epoch", (json_int_t)1);
 }
 
@@ -316,10 +320,13 @@ static json_t *cmd_rekey(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	ch = rs_channel_find(&app->channels, name);
 	if (!ch)
 		return error_reply("no channel named %s", name);
+	if (ch->custom)
+		return error_reply(
+		    "channel.rekey %s: mode custom: its packet observer holds its keys", name);
 	if (rs_channel_key_make(ch->mode, key, key_file, salt, &mk, err, sizeof(err)) < 0)
 		return error_reply("channel.rekey %s: %s", name, err);
-	rc = rs_channel_rekey(&app->channels, name, &mk, roc_reset, eng, now_ms(), err,
-			      sizeof(err));
+	rc =
+	    rs_channel_rekey(&app->channels, name, &mk, roc_reset, eng, now_ms(), err, sizeof(err));
 	rs_master_key_wipe(&mk);
 	if (rc < 0)
 		return error_reply("channel.rekey %s: %s", name, err);
@@ -350,16 +357,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"ping", cmd_ping, {NULL}},
-	{"stats", cmd_stats, {NULL}},
-	{"channel.list", cmd_list, {NULL}},
-	{"channel.stats", cmd_channel_stats, {"name", NULL}},
-	{"channel.add",
-	 cmd_add,
-	 {"name", "mode", "key", "key_file", "salt", "match", "audio_pt", "video_pt", "policy",
-	  NULL}},
-	{"channel.rekey", cmd_rekey, {"name", "key", "key_file", "salt", "roc", NULL}},
-	{"channel.remove", cmd_remove, {"name", NULL}},
+    {"ping", cmd_ping, {NULL}},
+    {"stats", cmd_stats, {NULL}},
+    {"channel.list", cmd_list, {NULL}},
+    {"channel.stats", cmd_channel_stats, {"name", NULL}},
+    {"channel.add",
+     cmd_add,
+     {"name", "mode", "key", "key_file", "salt", "match", "audio_pt", "video_pt", "policy", NULL}},
+    {"channel.rekey", cmd_rekey, {"name", "key", "key_file", "salt", "roc", NULL}},
+    {"channel.remove", cmd_remove, {"name", NULL}},
 };
 
 static json_t *dispatch(struct rs_app *app, struct rs_engine *eng, json_t *req)

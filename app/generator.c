@@ -130,12 +130,12 @@ void rs_app_gen_free(struct rs_app_gen *g)
 		printf("rtpseal: generator sent %" PRIu64 " frames, %" PRIu64 " bytes:", g->sent,
 		       t->frame_bytes);
 		for (unsigned c = 0; c < RS_APP_GEN_CLASSES; c++)
-			printf(" %s %" PRIu64 " x %.1f B%s", names[c], t->packets[c],
+			printf(" %s %" PRIu64 " x %.2f B%s", names[c], t->packets[c],
 			       t->packets[c] ? (double)t->payload_bytes[c] / (double)t->packets[c]
 					     : 0.0,
-			       c + 1 < RS_APP_GEN_CLASSES ? "," : "");
-		printf(" (mean payload: RTP after header and extension, RTCP compound, other "
-		       "UDP)\n");
+			       c + 1 < RS_APP_GEN_CLASSES ? "," : ";");
+		printf(" ring full on %" PRIu64 " of %" PRIu64 " TX bursts\n", t->tx_refused,
+		       t->tx_bursts);
 	}
 	for (unsigned q = 0; q < RS_MAX_WORKERS; q++)
 		if (g->q[q].n)
@@ -219,6 +219,8 @@ unsigned rs_app_gen_step(struct rs_app_gen *g)
 		for (uint16_t i = 0; i < gq->n; i++)
 			len[i] = gq->pending[i]->data_len;
 		uint16_t n = rte_eth_tx_burst(g->port, q, gq->pending, gq->n);
+		g->totals.tx_bursts++;
+		g->totals.tx_refused += n < gq->n;
 		for (uint16_t i = 0; i < n; i++) {
 			const struct gen_meta *gm = &gq->meta[i];
 			g->totals.packets[gm->cls]++;

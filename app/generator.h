@@ -28,7 +28,9 @@ uint64_t rs_app_gen_sent(const struct rs_app_gen *g);
 /* What the generator has sent, by class (counted when a frame leaves on
  * TX, so frames still held are not in it). rs_app_gen_free prints it as
  * one line, "rtpseal: generator sent N frames, B bytes: audio N x P B,
- * video ..., rtcp ..., other ...", P the mean payload of the class. */
+ * video ..., rtcp ..., other ...; ring full on R of T TX bursts", P the
+ * mean payload of the class. R > 0: the pipeline was behind at times (a
+ * backlog on the port, full RX bursts), not the generator. */
 enum rs_app_gen_class {
 	RS_APP_GEN_AUDIO, /* RTP of audio streams; payload after header + extension */
 	RS_APP_GEN_VIDEO, /* RTP of video streams; same */
@@ -41,6 +43,8 @@ struct rs_app_gen_totals {
 	uint64_t packets[RS_APP_GEN_CLASSES];
 	uint64_t payload_bytes[RS_APP_GEN_CLASSES];
 	uint64_t frame_bytes; /* whole Ethernet frames, all classes */
+	uint64_t tx_bursts;   /* rte_eth_tx_burst calls with frames to send */
+	uint64_t tx_refused;  /* ... that the port did not take whole (ring full) */
 };
 
 void rs_app_gen_get_totals(const struct rs_app_gen *g, struct rs_app_gen_totals *t);

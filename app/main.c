@@ -41,6 +41,8 @@ struct options {
 	unsigned exit_on_idle_ms;
 	unsigned verify_samples;
 	struct rs_stream_start stream_start;
+	const char *observers[RS_MAX_OBSERVERS];
+	unsigned n_observers;
 };
 
 static volatile sig_atomic_t quit_signal;
@@ -71,7 +73,9 @@ static void usage(FILE *out)
 	    "  --initial-roc N          new streams start at ROC N instead of 0 (joining\n"
 	    "                           sessions in progress)\n"
 	    "  --initial-srtcp-index N  new streams' first SRTCP index (tests of the 2^31 limit)\n"
-	    "  --observer LIB.so        packet observer (not available in this build)\n"
+	    "  --observer LIB.so[@CHANNEL,...][:ARGS]\n"
+	    "                           load a packet observer (custom encryption hooks,\n"
+	    "                           lib/rs_observer.h) for every or the named channels\n"
 	    "  -h, --help               this text\n");
 }
 
@@ -127,7 +131,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'R':
 		case 'I': {
 			unsigned long v = strtoul(optarg, &end, 0);
-			if (*end || v > (c == 'R' ? 0xffffffffUL : (unsigned long)RS_SRTCP_INDEX_MAX))
+			if (*end ||
+			    v > (c == 'R' ? 0xffffffffUL : (unsigned long)RS_SRTCP_INDEX_MAX))
 				goto bad;
 			if (c == 'R')
 				o->stream_start.roc = (uint32_t)v;
@@ -136,10 +141,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'o':
-			fprintf(stderr,
-				"rtpseal: --observer: packet observers are not available in "
-				"this build\n");
-			return -1;
+			if (o->n_observers == RS_MAX_OBSERVERS) {
+				fprintf(stderr, "rtpseal: at most %d --observer\n",
+					RS_MAX_OBSERVERS);
+				return -1;
+			}
+			o->observers[o->n_observers++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -224,6 +232,11 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 	if (rs_channel_table_init(&app->channels, app->cfg.n_channels + RS_EXTRA_CHANNELS,
 				  app->cfg.general.rekey_overlap_ms, err, err_size) < 0)
 		return -1;
+	for (unsigned i = 0; i < o->n_observers; i++)
+		if (rs_observer_load(&app->observers, o->observers[i], app->n_workers, err,
+				     err_size) < 0)
+			return -1;
+	app->channels.observers = &app->observers;
 	/* key derivation and precompute happen here, never in a worker */
 	eng = rs_engine_new(&st);
 	if (!eng) {
@@ -233,8 +246,8 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 	const char *what;
 	if (rs_selftest(eng, &what) != RS_OK) {
 		snprintf(err, err_size,
-			 "self-test failed: %s, on ipsec-mb %s code path %s: refusing to start", what,
-			 rs_engine_ipsec_version(), rs_engine_arch(eng));
+			 "self-test failed: %s, on ipsec-mb %s code path %s: refusing to start",
+			 what, rs_engine_ipsec_version(), rs_engine_arch(eng));
 		rs_engine_free(eng);
 		return -1;
 	}
@@ -247,8 +260,9 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 			return -1;
 		}
 		printf("rtpseal: channel %s: mode %s, %u match%s\n", app->cfg.channels[i].name,
-		       rs_mode_name(app->cfg.channels[i].mode), app->cfg.channels[i].n_match,
-		       app->cfg.channels[i].n_match == 1 ? "" : "es");
+		       app->cfg.channels[i].custom ? "custom"
+						   : rs_mode_name(app->cfg.channels[i].mode),
+		       app->cfg.channels[i].n_match, app->cfg.channels[i].n_match == 1 ? "" : "es");
 	}
 	rs_engine_free(eng);
 	app->pool = rte_pktmbuf_pool_create("rs_mbufs", pool_size(app), 256, 0,
@@ -337,6 +351,35 @@ static void drain_and_stop(struct rs_app *app, struct run_state *rs)
 	rs_verifier_poll(rs->verifier, app->samples);
 }
 
+/* Per observer: its counters over all workers and its own stats text. */
+static json_t *observers_json(const struct rs_app *app)
+{
+	json_t *list = json_array();
+
+	for (unsigned i = 0; i < app->observers.n; i++) {
+		const struct rs_observer_slot *s = &app->observers.slot[i];
+		struct rs_observer_counters sum;
+		json_t *o = json_object();
+		char text[4096];
+
+		rs_worker_observer_counters(app, i, &sum);
+		json_object_set_new(o, "name", json_string(s->ops->name));
+		json_object_set_new(o, "library", json_string(s->path));
+		json_object_set_new(o, "calls", json_integer((json_int_t)sum.calls));
+		json_object_set_new(o, "packets", json_integer((json_int_t)sum.packets));
+		json_object_set_new(o, "drops", json_integer((json_int_t)sum.drops));
+		json_object_set_new(o, "refused", json_integer((json_int_t)sum.refused));
+		if (s->ops->stats && s->ops->stats(s->ctx, text, sizeof(text)) == 0) {
+			text[sizeof(text) - 1] = '\0';
+			json_t *own = json_loads(text, 0, NULL);
+			if (own)
+				json_object_set_new(o, "stats", own);
+		}
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
 static int finish(struct rs_app *app, const struct options *o, struct run_state *rs)
 {
 	struct rs_counters total;
@@ -347,6 +390,7 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 	int rc = 0;
 
 	sum_workers(app, &total);
+	json_t *obs_json = observers_json(app); /* before the workers are freed */
 	for (unsigned i = 0; i < app->n_workers && worker_counters; i++) {
 		worker_counters[i] = app->workers[i]->c;
 		worker_lcores[i] = app->workers[i]->lcore_id;
@@ -376,8 +420,7 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 	}
 	unsigned in_use = rte_mempool_in_use_count(app->pool);
 	printf("summary: mbufs in use at exit: %u of %u%s%s\n", in_use, app->pool->size,
-	       unread ? " (after freeing frames left unread on RX)" : "",
-	       in_use ? " -- LEAK" : "");
+	       unread ? " (after freeing frames left unread on RX)" : "", in_use ? " -- LEAK" : "");
 	if (in_use)
 		rc = 1;
 	json_t *extra = json_object();
@@ -393,6 +436,7 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 	json_object_set_new(verify, "ok", json_integer((json_int_t)ok));
 	json_object_set_new(verify, "failed", json_integer((json_int_t)failed));
 	json_object_set_new(extra, "workers", workers);
+	json_object_set_new(extra, "observers", obs_json);
 	json_object_set_new(extra, "verify", verify);
 	json_object_set_new(extra, "mbufs_in_use", json_integer(in_use));
 	json_object_set_new(extra, "unread_at_exit", json_integer((json_int_t)unread));
@@ -477,6 +521,7 @@ int main(int argc, char **argv)
 	rc = finish(&app, &o, &rs);
 	rs_verifier_free(rs.verifier);
 	rs_channel_table_free(&app.channels);
+	rs_observers_unload(&app.observers);
 	rs_config_free(&app.cfg);
 	rte_free(app.rcu);
 	rte_ring_free(app.samples);
@@ -487,6 +532,7 @@ int main(int argc, char **argv)
 
 fail_cfg:
 	rs_channel_table_free(&app.channels);
+	rs_observers_unload(&app.observers);
 	rs_config_free(&app.cfg);
 fail_eal:
 	rte_eal_cleanup();

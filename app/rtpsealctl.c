@@ -38,35 +38,36 @@ struct ctl {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: rtpsealctl [-s SOCKET] [--json] COMMAND [ARGS]\n"
-		"\n"
-		"Commands that talk to a running rtpseal (socket: -s, $RTPSEAL_SOCKET, or\n" DEFAULT_SOCKET
-		"):\n"
-		"  ping                          is the daemon there?\n"
-		"  stats                         packet, class and drop counters\n"
-		"  list                          channels, modes, matches, key epochs\n"
-		"  channel-stats NAME            one channel's counters\n"
-		"  add NAME --mode MODE (--key KEY | --key-file FILE) [--salt SALT]\n"
-		"      --match ADDR:PORT [--match ...] [--audio-pt LIST] [--video-pt LIST]\n"
-		"      [--policy POLICY]         add a channel (fields as in the config file)\n"
-		"  rekey NAME (--key KEY | --key-file FILE) [--salt SALT] [--roc keep|reset]\n"
-		"                                new key and salt; sealing switches at once, the old\n"
-		"                                key still opens packets during the overlap\n"
-		"  remove NAME                   remove a channel\n"
-		"  batch [--timestamps]          send request lines (JSON) from stdin, print each\n"
-		"                                reply (prefixed with send and reply wall-clock ns)\n"
-		"\n"
-		"Commands that need no daemon:\n"
-		"  genkey                        a key string like `openssl rand -hex 32`\n"
-		"  gensalt                       a salt like `openssl rand -base64 32`\n"
-		"  derive --mode MODE (--key KEY | --key-file FILE) [--salt SALT]\n"
-		"                                the SRTP master key||salt of a channel, as SDES\n"
-		"                                inline: and as a GStreamer srtp-key buffer\n"
-		"\n"
-		"--key - reads the key from stdin (keeps it out of the process list).\n"
-		"--json prints the daemon's reply as one JSON line.\n"
-		"Exit status: 0 ok, 1 refused by the daemon, 2 usage error, 3 daemon not reachable.\n");
+	fprintf(
+	    out,
+	    "usage: rtpsealctl [-s SOCKET] [--json] COMMAND [ARGS]\n"
+	    "\n"
+	    "Commands that talk to a running rtpseal (socket: -s, $RTPSEAL_SOCKET, "
+	    "or\n" DEFAULT_SOCKET "):\n"
+	    "  ping                          is the daemon there?\n"
+	    "  stats                         packet, class and drop counters\n"
+	    "  list                          channels, modes, matches, key epochs\n"
+	    "  channel-stats NAME            one channel's counters\n"
+	    "  add NAME --mode MODE (--key KEY | --key-file FILE) [--salt SALT]\n"
+	    "      --match ADDR:PORT [--match ...] [--audio-pt LIST] [--video-pt LIST]\n"
+	    "      [--policy POLICY]         add a channel (fields as in the config file)\n"
+	    "  rekey NAME (--key KEY | --key-file FILE) [--salt SALT] [--roc keep|reset]\n"
+	    "                                new key and salt; sealing switches at once, the old\n"
+	    "                                key still opens packets during the overlap\n"
+	    "  remove NAME                   remove a channel\n"
+	    "  batch [--timestamps]          send request lines (JSON) from stdin, print each\n"
+	    "                                reply (prefixed with send and reply wall-clock ns)\n"
+	    "\n"
+	    "Commands that need no daemon:\n"
+	    "  genkey                        a key string like `openssl rand -hex 32`\n"
+	    "  gensalt                       a salt like `openssl rand -base64 32`\n"
+	    "  derive --mode MODE (--key KEY | --key-file FILE) [--salt SALT]\n"
+	    "                                the SRTP master key||salt of a channel, as SDES\n"
+	    "                                inline: and as a GStreamer srtp-key buffer\n"
+	    "\n"
+	    "--key - reads the key from stdin (keeps it out of the process list).\n"
+	    "--json prints the daemon's reply as one JSON line.\n"
+	    "Exit status: 0 ok, 1 refused by the daemon, 2 usage error, 3 daemon not reachable.\n");
 }
 
 /* ---- talking to the daemon ---- */
@@ -83,10 +84,11 @@ static int ctl_connect(struct ctl *c)
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		if (errno == EACCES)
-			fprintf(stderr,
-				"rtpsealctl: permission denied on %s: only the user rtpseal runs as "
-				"may use its control socket\n",
-				c->socket_path);
+			fprintf(
+			    stderr,
+			    "rtpsealctl: permission denied on %s: only the user rtpseal runs as "
+			    "may use its control socket\n",
+			    c->socket_path);
 		else
 			fprintf(stderr,
 				"rtpsealctl: cannot reach rtpseal at %s: %s\n"
@@ -273,11 +275,11 @@ static int read_key_stdin(struct fields *f)
 static int parse_fields(int argc, char **argv, struct fields *f)
 {
 	static const struct option opts[] = {
-		{"mode", required_argument, NULL, 'm'},	    {"key", required_argument, NULL, 'k'},
-		{"key-file", required_argument, NULL, 'f'}, {"salt", required_argument, NULL, 's'},
-		{"roc", required_argument, NULL, 'r'},	    {"policy", required_argument, NULL, 'p'},
-		{"audio-pt", required_argument, NULL, 'a'}, {"video-pt", required_argument, NULL, 'v'},
-		{"match", required_argument, NULL, 'M'},    {NULL, 0, NULL, 0},
+	    {"mode", required_argument, NULL, 'm'},	{"key", required_argument, NULL, 'k'},
+	    {"key-file", required_argument, NULL, 'f'}, {"salt", required_argument, NULL, 's'},
+	    {"roc", required_argument, NULL, 'r'},	{"policy", required_argument, NULL, 'p'},
+	    {"audio-pt", required_argument, NULL, 'a'}, {"video-pt", required_argument, NULL, 'v'},
+	    {"match", required_argument, NULL, 'M'},	{NULL, 0, NULL, 0},
 	};
 	int ch;
 
@@ -285,16 +287,35 @@ static int parse_fields(int argc, char **argv, struct fields *f)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'm': f->mode = optarg; break;
-		case 'k': f->key = optarg; break;
-		case 'f': f->key_file = optarg; break;
-		case 's': f->salt = optarg; break;
-		case 'r': f->roc = optarg; break;
-		case 'p': f->policy = optarg; break;
-		case 'a': f->audio_pt = optarg; break;
-		case 'v': f->video_pt = optarg; break;
-		case 'M': json_array_append_new(f->match, json_string(optarg)); break;
-		default: return -1;
+		case 'm':
+			f->mode = optarg;
+			break;
+		case 'k':
+			f->key = optarg;
+			break;
+		case 'f':
+			f->key_file = optarg;
+			break;
+		case 's':
+			f->salt = optarg;
+			break;
+		case 'r':
+			f->roc = optarg;
+			break;
+		case 'p':
+			f->policy = optarg;
+			break;
+		case 'a':
+			f->audio_pt = optarg;
+			break;
+		case 'v':
+			f->video_pt = optarg;
+			break;
+		case 'M':
+			json_array_append_new(f->match, json_string(optarg));
+			break;
+		default:
+			return -1;
 		}
 	}
 	if (f->key && !strcmp(f->key, "-") && read_key_stdin(f) < 0)
@@ -379,9 +400,10 @@ static int derive(const struct fields *f, int json)
 	const char *srtp = mk.key_len == 16 ? "AEAD_AES_128_GCM" : "AEAD_AES_256_GCM";
 	const char *gst = mk.key_len == 16 ? "aes-128-gcm" : "aes-256-gcm";
 	if (json)
-		printf("{\"mode\":\"%s\",\"srtp_profile\":\"%s\",\"sdes\":\"%s\",\"srtp_key\":\"%s\","
-		       "\"gst_cipher\":\"%s\"}\n",
-		       rs_mode_name(mode), srtp, sdes, hex, gst);
+		printf(
+		    "{\"mode\":\"%s\",\"srtp_profile\":\"%s\",\"sdes\":\"%s\",\"srtp_key\":\"%s\","
+		    "\"gst_cipher\":\"%s\"}\n",
+		    rs_mode_name(mode), srtp, sdes, hex, gst);
 	else
 		printf("mode:      %s (SRTP profile %s)\n"
 		       "sdes:      %s\n"
@@ -414,8 +436,8 @@ static int run(struct ctl *c, const char *cmd, int argc, char **argv)
 	if (!strcmp(cmd, "ping") || !strcmp(cmd, "stats") || !strcmp(cmd, "list")) {
 		if (argc != 1)
 			return EXIT_USAGE;
-		return request(c, json_pack("{s:s}", "cmd",
-					    !strcmp(cmd, "list") ? "channel.list" : cmd));
+		return request(
+		    c, json_pack("{s:s}", "cmd", !strcmp(cmd, "list") ? "channel.list" : cmd));
 	}
 	if (!strcmp(cmd, "batch")) {
 		if (argc == 2 && !strcmp(argv[1], "--timestamps"))
@@ -478,7 +500,8 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			c.json = 1;
-		} else if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--socket")) && i + 1 < argc) {
+		} else if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--socket")) &&
+			   i + 1 < argc) {
 			c.socket_path = argv[++i];
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);

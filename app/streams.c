@@ -87,7 +87,8 @@ struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32
 }
 
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
-			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen), const void *ctx)
+			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
+			 const void *ctx)
 {
 	unsigned removed = 0;
 

@@ -29,8 +29,8 @@ struct rs_stream_key {
 
 /* App-side bookkeeping stored in front of each lib stream state. */
 struct rs_stream_extra {
-	uint32_t samples_left; /* packets of this stream still to copy to the verifier */
-	uint32_t roc_epoch;    /* the channel's roc_epoch this state belongs to */
+	uint32_t samples_left;	  /* packets of this stream still to copy to the verifier */
+	uint32_t roc_epoch;	  /* the channel's roc_epoch this state belongs to */
 	uint8_t exhausted_logged; /* index_exhausted logged: bit 0 SRTP, bit 1 SRTCP */
 };
 
@@ -69,7 +69,8 @@ struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32
 /* Remove up to budget streams whose channel is gone (alive(slot, gen)
  * false), continuing where the last call stopped. Returns how many. */
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
-			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen), const void *ctx);
+			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
+			 const void *ctx);
 
 static inline struct rs_stream_extra *rs_stream_extra(const struct rs_stream_table *t,
 						      struct rs_stream *s)

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
 #include <rte_telemetry.h>
 
 #include "telemetry.h"
@@ -111,7 +113,7 @@ static int cmd_channel(const char *cmd, const char *params, struct rte_tel_data 
 	rs_worker_channel_counters(app, ch, &sum);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", ch->name);
-	rte_tel_data_add_dict_string(d, "mode", rs_mode_name(ch->mode));
+	rte_tel_data_add_dict_string(d, "mode", ch->custom ? "custom" : rs_mode_name(ch->mode));
 	rte_tel_data_add_dict_u64(d, "key_epoch", rs_channel_keys(ch)->epoch);
 	rte_tel_data_add_dict_u64(d, "rekeys", ch->rekeys);
 	rte_tel_data_add_dict_u64(d, "sealed_packets", sum.sealed);
@@ -124,6 +126,45 @@ out:
 	return rc;
 }
 
+static int cmd_observers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < tel_app->observers.n; i++) {
+		struct rs_observer_counters sum;
+		struct rte_tel_data *od = rte_tel_data_alloc();
+		if (!od)
+			return -1;
+		rs_worker_observer_counters(tel_app, i, &sum);
+		rte_tel_data_start_dict(od);
+		rte_tel_data_add_dict_u64(od, "calls", sum.calls);
+		rte_tel_data_add_dict_u64(od, "packets", sum.packets);
+		rte_tel_data_add_dict_u64(od, "drops", sum.drops);
+		rte_tel_data_add_dict_u64(od, "refused", sum.refused);
+		rte_tel_data_add_dict_container(d, tel_app->observers.slot[i].ops->name, od, 0);
+	}
+	return 0;
+}
+
+static int cmd_observer_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static char text[RTE_TEL_MAX_SINGLE_STRING_LEN];
+
+	(void)cmd;
+	for (unsigned i = 0; params && i < tel_app->observers.n; i++) {
+		const struct rs_observer_slot *s = &tel_app->observers.slot[i];
+		if (strcmp(s->ops->name, params) || !s->ops->stats)
+			continue;
+		if (s->ops->stats(s->ctx, text, sizeof(text)) != 0)
+			return -1;
+		text[sizeof(text) - 1] = '\0';
+		rte_tel_data_string(d, text);
+		return 0;
+	}
+	return -1;
+}
+
 void rs_telemetry_register(const struct rs_app *app)
 {
 	tel_app = app;
@@ -131,8 +172,14 @@ void rs_telemetry_register(const struct rs_app *app)
 				   "Packet, class and drop counters summed over workers");
 	rte_telemetry_register_cmd("/rtpseal/lcores", cmd_lcores,
 				   "Per worker lcore: queue, packet, class and drop counters");
-	rte_telemetry_register_cmd("/rtpseal/channels", cmd_channels,
-				   "Channel names with their key epochs (first 256), and the count");
-	rte_telemetry_register_cmd("/rtpseal/channel", cmd_channel,
-				   "One channel: mode, key epoch, rekeys, counters. Parameter: name");
+	rte_telemetry_register_cmd("/rtpseal/observers", cmd_observers,
+				   "Per packet observer: calls, packets, drops, refused packets");
+	rte_telemetry_register_cmd("/rtpseal/observer", cmd_observer_stats,
+				   "One observer's own figures (JSON text). Parameter: name");
+	rte_telemetry_register_cmd(
+	    "/rtpseal/channels", cmd_channels,
+	    "Channel names with their key epochs (first 256), and the count");
+	rte_telemetry_register_cmd(
+	    "/rtpseal/channel", cmd_channel,
+	    "One channel: mode, key epoch, rekeys, counters. Parameter: name");
 }

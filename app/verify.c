@@ -82,6 +82,8 @@ struct rs_verifier *rs_verifier_new(const struct rs_config *cfg, char *err, size
 	v->n = cfg->n_channels;
 	for (unsigned i = 0; i < v->n; i++) {
 		srtp_policy_t p;
+		if (cfg->channels[i].custom)
+			continue; /* never sealed by rtpseal, never sampled */
 		policy_for(&p, &cfg->channels[i].master, keybuf);
 		if (srtp_create(&v->sessions[i], &p) != srtp_err_status_ok) {
 			snprintf(err, err_size, "verifier: libsrtp2 refused channel %s's policy",
@@ -115,7 +117,7 @@ static void check(struct rs_verifier *v, struct rte_mbuf *m)
 
 	memcpy(&h, rte_pktmbuf_mtod(m, const void *), sizeof(h));
 	/* channels added at run time are not the verifier's business */
-	if (h.channel_id >= v->n)
+	if (h.channel_id >= v->n || !v->sessions[h.channel_id])
 		return;
 	v->checked++;
 	if (h.len > sizeof(buf)) {

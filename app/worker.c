@@ -24,13 +24,14 @@
 
 #define DRAIN_US	 100 /* TX buffers are flushed at least this often */
 #define STREAMS_PER_CORE 65536
-#define SWEEP_BUDGET 8 /* stream entries checked for a removed channel per loop */
+#define SWEEP_BUDGET	 8 /* stream entries checked for a removed channel per loop */
 
 enum verdict {
 	V_FORWARD = 0, /* passthrough, untouched */
 	V_DROP,	       /* meta.reason says why */
 	V_CANDIDATE,   /* RTP/RTCP: needs a channel */
 	V_CRYPTO,      /* handed to seal/open as packets[meta.pkt] */
+	V_CUSTOM,      /* mode custom: observers only, no built-in crypto */
 };
 
 /* Class slot for counting: the RTP classes, then RTCP. */
@@ -44,6 +45,10 @@ struct pkt_meta {
 	uint8_t is_rtcp;
 	uint16_t pkt;
 	struct rs_channel *ch;
+	/* V_CUSTOM packets (V_CRYPTO ones live in the lib packet) */
+	uint8_t *buf;
+	uint32_t len;
+	uint32_t cap;
 };
 
 static void tx_error_cb(struct rte_mbuf **unsent, uint16_t count, void *userdata)
@@ -85,17 +90,15 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 		goto fail;
 	}
 	snprintf(name, sizeof(name), "rs_streams_%u", index);
-	w->chan = rte_zmalloc_socket("rs_chan_counters",
-				     app->channels.capacity * sizeof(*w->chan), RTE_CACHE_LINE_SIZE,
-				     socket);
+	w->chan = rte_zmalloc_socket("rs_chan_counters", app->channels.capacity * sizeof(*w->chan),
+				     RTE_CACHE_LINE_SIZE, socket);
 	if (!w->chan) {
 		snprintf(err, err_size, "worker %u: out of memory for channel counters", index);
 		goto fail;
 	}
 	if (rs_stream_table_init(&w->streams, name, STREAMS_PER_CORE,
 				 app->cfg.general.replay_window, app->samples_per_stream,
-				 &app->stream_start, socket,
-				 err, err_size) < 0)
+				 &app->stream_start, socket, err, err_size) < 0)
 		goto fail;
 	for (unsigned p = 0; p < app->n_ports; p++) {
 		w->rxq[w->n_rxq].port = (uint16_t)p;
@@ -234,9 +237,26 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 		}
 		ssrc = load_be32(payload + 8);
 	}
+	if (ch->custom) {
+		/* the observer is the encryption: audio and video go to it, RTCP
+		 * passes, and "other" cannot be encrypted so it is dropped */
+		if (pm->cls == CLASS_RTCP) {
+			pm->verdict = V_FORWARD;
+		} else if (pm->cls == RS_CLASS_OTHER) {
+			pm->verdict = V_DROP;
+			pm->reason = RS_DROP_POLICY;
+		} else {
+			pm->verdict = V_CUSTOM;
+			pm->buf = payload;
+			pm->len = len;
+			pm->cap =
+			    (uint32_t)(rte_pktmbuf_tailroom(m) + m->data_len - pm->fr.payload_off);
+		}
+		return;
+	}
 	const struct rs_keyset *ks = rs_channel_keys(ch);
 	pk->stream =
-		rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch, &created);
+	    rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch, &created);
 	if (!pk->stream) {
 		pm->verdict = V_DROP;
 		pm->reason = RS_DROP_INTERNAL;
@@ -268,6 +288,19 @@ static inline struct rs_chan_counters *chan_counters(struct rs_worker *w,
 	return cc;
 }
 
+/* Once per observer and worker: an observer broke its contract. */
+static void log_refused(struct rs_worker *w, unsigned o, const struct rs_observer_packet *op)
+{
+	if (w->obs_refused_logged & (1u << o))
+		return;
+	w->obs_refused_logged |= 1u << o;
+	printf("rtpseal: observer %s set a packet of channel %s to %u bytes (capacity %u, minimum "
+	       "%d): packet refused and counted as observer_drop\n",
+	       w->app->observers.slot[o].ops->name, op->channel, op->len, op->capacity,
+	       RS_RTP_HDR_LEN);
+	fflush(stdout);
+}
+
 /* Once per stream: the nonce space is spent and sealing stopped. Rare and
  * important, so it is printed from the worker. */
 static void log_exhausted(struct rs_worker *w, const struct pkt_meta *pm,
@@ -288,13 +321,105 @@ static void log_exhausted(struct rs_worker *w, const struct pkt_meta *pm,
 	fflush(stdout);
 }
 
-static inline void count_failed(struct rs_worker *w, const struct pkt_meta *pm,
-				enum rs_status st)
+static inline void count_failed(struct rs_worker *w, const struct pkt_meta *pm, enum rs_status st)
 {
 	if (st == RS_ERR_AUTH)
 		chan_counters(w, pm->ch)->auth_fail++;
 	else if (st == RS_ERR_REPLAY)
 		chan_counters(w, pm->ch)->replay++;
+}
+
+/* Stage 3b / 4b: the packet observers (custom encryption hooks), on the
+ * audio and video packets of the channels each is attached to. */
+static void observe(struct rs_worker *w, enum rs_direction dir, struct pkt_meta *meta,
+		    struct rs_packet *pkts, uint16_t n)
+{
+	const struct rs_observer_set *set = &w->app->observers;
+	struct rs_observer_packet opk[RS_BURST_MAX];
+	uint16_t idx[RS_BURST_MAX];
+
+	for (unsigned o = 0; o < set->n; o++) {
+		const struct rs_observer *ops = set->slot[o].ops;
+		for (unsigned cls = RS_CLASS_AUDIO; cls <= RS_CLASS_VIDEO; cls++) {
+			rs_observer_burst_fn fn =
+			    dir == RS_DIR_SEAL
+				? (cls == RS_CLASS_AUDIO ? ops->on_send_audio : ops->on_send_video)
+				: (cls == RS_CLASS_AUDIO ? ops->on_receive_audio
+							 : ops->on_receive_video);
+			unsigned k = 0;
+			if (!fn)
+				continue;
+			for (uint16_t i = 0; i < n; i++) {
+				struct pkt_meta *pm = &meta[i];
+				if (pm->cls != cls || !(pm->ch && (pm->ch->obs_mask & (1u << o))))
+					continue;
+				struct rs_observer_packet *op = &opk[k];
+				if (pm->verdict == V_CUSTOM) {
+					op->buf = pm->buf;
+					op->len = pm->len;
+					op->capacity = pm->cap;
+				} else if (pm->verdict == V_CRYPTO &&
+					   (dir == RS_DIR_SEAL || pkts[pm->pkt].status == RS_OK)) {
+					const struct rs_packet *pk = &pkts[pm->pkt];
+					op->buf = pk->buf;
+					op->len = pk->len;
+					/* the tag must still fit when this is sealed */
+					op->capacity = dir == RS_DIR_SEAL
+							   ? pk->cap - RS_SRTCP_OVERHEAD
+							   : pk->cap;
+				} else {
+					continue;
+				}
+				op->ssrc = load_be32(op->buf + 8);
+				op->payload_type = op->buf[1] & 0x7f;
+				op->media_class = (uint8_t)cls;
+				op->verdict = RS_OBSERVER_KEEP;
+				op->channel = pm->ch->name;
+				op->worker = w->index;
+				idx[k++] = i;
+			}
+			if (!k)
+				continue;
+			fn(set->slot[o].ctx, opk, k);
+			w->obs[o].calls++;
+			w->obs[o].packets += k;
+			for (unsigned j = 0; j < k; j++) {
+				struct pkt_meta *pm = &meta[idx[j]];
+				if (opk[j].verdict == RS_OBSERVER_DROP ||
+				    opk[j].len > opk[j].capacity || opk[j].len < RS_RTP_HDR_LEN) {
+					if (opk[j].verdict == RS_OBSERVER_DROP) {
+						w->obs[o].drops++;
+					} else {
+						w->obs[o].refused++;
+						log_refused(w, o, &opk[j]);
+					}
+					pm->verdict = V_DROP;
+					pm->reason = RS_DROP_OBSERVER;
+				} else if (pm->verdict == V_CUSTOM) {
+					pm->len = opk[j].len;
+				} else {
+					pkts[pm->pkt].len = opk[j].len;
+				}
+			}
+		}
+	}
+}
+
+/* Packets an observer dropped before sealing must not be sealed (no index
+ * is spent on them): close the gaps in the lib's packet array. */
+static unsigned compact(struct pkt_meta *meta, struct rs_packet *pkts, uint16_t n)
+{
+	unsigned j = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt_meta *pm = &meta[i];
+		if (pm->verdict != V_CRYPTO)
+			continue;
+		if (pm->pkt != j)
+			pkts[j] = pkts[pm->pkt];
+		pm->pkt = (uint16_t)j++;
+	}
+	return j;
 }
 
 static inline void count_done(struct rs_worker *w, const struct pkt_meta *pm,
@@ -354,12 +479,18 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 		if (pm->verdict == V_CRYPTO)
 			pm->pkt = (uint16_t)n_pkts++;
 	}
+	if (unlikely(w->app->observers.n) && dir == RS_DIR_SEAL) {
+		observe(w, dir, meta, pkts, n);
+		n_pkts = compact(meta, pkts, n);
+	}
 	if (n_pkts) {
 		if (dir == RS_DIR_SEAL)
 			rs_seal_burst(w->eng, pkts, n_pkts);
 		else
 			rs_open_burst(w->eng, pkts, n_pkts);
 	}
+	if (unlikely(w->app->observers.n) && dir == RS_DIR_OPEN)
+		observe(w, dir, meta, pkts, n);
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt_meta *pm = &meta[i];
@@ -391,6 +522,13 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 			rs_forward(w, port->peer, m[i]);
 			break;
 		}
+		case V_CUSTOM:
+			rs_fix_headers(&w->app->ports[port->peer], m[i], &pm->fr, pm->len);
+			w->c.custom_packets++;
+			*(pm->cls == RS_CLASS_AUDIO ? &w->c.audio_packets : &w->c.video_packets) +=
+			    1;
+			rs_forward(w, port->peer, m[i]);
+			break;
 		default:
 			rs_drop(w, m[i], (enum rs_drop_reason)pm->reason);
 			break;
@@ -469,4 +607,17 @@ void rs_worker_channel_counters(const struct rs_app *app, const struct rs_channe
 		sum->replay += cc->replay;
 	}
 	sum->gen = ch->gen;
+}
+
+void rs_worker_observer_counters(const struct rs_app *app, unsigned o,
+				 struct rs_observer_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		const struct rs_observer_counters *c = &app->workers[i]->obs[o];
+		sum->calls += c->calls;
+		sum->packets += c->packets;
+		sum->drops += c->drops;
+		sum->refused += c->refused;
+	}
 }

@@ -56,6 +56,8 @@ struct rs_worker {
 	uint64_t last_drain;
 	volatile uint64_t last_rx_tsc;
 	struct rs_chan_counters *chan; /* by channel slot */
+	struct rs_observer_counters obs[RS_MAX_OBSERVERS];
+	uint32_t obs_refused_logged; /* bit per observer */
 	struct rs_rx_queue rxq[RS_MAX_PORTS];
 	struct rte_eth_dev_tx_buffer *txb[RS_MAX_PORTS];
 	struct rs_tx_ctx txctx[RS_MAX_PORTS];
@@ -74,6 +76,10 @@ int rs_worker_main(void *arg);
 /* Stage: classify one received frame's verdict and resolve its channel
  * (exposed for the tests). Processes n mbufs received on port `in`. */
 void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n);
+
+/* Sum of one observer's counters over the workers. */
+void rs_worker_observer_counters(const struct rs_app *app, unsigned o,
+				 struct rs_observer_counters *sum);
 
 /* Sum of one channel's counters over the workers (control thread). */
 void rs_worker_channel_counters(const struct rs_app *app, const struct rs_channel *ch,
