@@ -75,4 +75,3 @@ refuse:
 	OPENSSL_cleanse(buf, buf_size);
 	return -1;
 }
-

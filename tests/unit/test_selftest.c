@@ -27,7 +27,7 @@ static void test_selftest_passes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_selftest_passes),
+	    cmocka_unit_test(test_selftest_passes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
