@@ -30,7 +30,7 @@
 struct client {
 	int fd;
 	size_t len;
-	char buf[RS_CTL_REQUEST_MAX];
+	char buf[RS_CTL_REQUEST_MAX + 2]; /* a full request, its newline, a NUL */
 };
 
 struct rs_control {
@@ -388,6 +388,29 @@ static json_t *dispatch(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	return error_reply("unknown command \"%.64s\"", cmd);
 }
 
+/* What is wrong with a request that does not parse. jansson's own text
+ * quotes the input near the error, which may be key material: never used. */
+static const char *json_error_name(const json_error_t *e)
+{
+	switch (json_error_code(e)) {
+	case json_error_invalid_utf8:
+		return "invalid UTF-8";
+	case json_error_premature_end_of_input:
+		return "unexpected end of input";
+	case json_error_end_of_input_expected:
+		return "text after the JSON object";
+	case json_error_duplicate_key:
+		return "duplicate field";
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return "NUL character";
+	case json_error_numeric_overflow:
+		return "number out of range";
+	default:
+		return "invalid syntax";
+	}
+}
+
 char *rs_control_handle(struct rs_app *app, struct rs_engine *eng, const char *line)
 {
 	json_error_t jerr;
@@ -397,7 +420,8 @@ char *rs_control_handle(struct rs_app *app, struct rs_engine *eng, const char *l
 
 	pthread_mutex_lock(&app->ctl_lock);
 	if (!req)
-		resp = error_reply("malformed JSON at column %d: %s", jerr.column, jerr.text);
+		resp = error_reply("malformed JSON at column %d: %s", jerr.column,
+				   json_error_name(&jerr));
 	else
 		resp = dispatch(app, eng, req);
 	pthread_mutex_unlock(&app->ctl_lock);
@@ -493,7 +517,7 @@ static void client_read(struct rs_control *ctl, unsigned i)
 		free(resp);
 	}
 	if (c->len == sizeof(c->buf) - 1) {
-		send_line(c->fd, "{\"ok\":false,\"error\":\"request longer than 65535 bytes\"}");
+		send_line(c->fd, "{\"ok\":false,\"error\":\"request longer than 65536 bytes\"}");
 		client_close(ctl, i);
 	}
 }

@@ -6,7 +6,8 @@
 #include "observers.h"
 
 /* The fields an ABI-1 table must have, up to and including the callbacks. */
-#define ABI1_MIN_SIZE (offsetof(struct rs_observer, on_receive_video) + sizeof(rs_observer_burst_fn))
+#define ABI1_MIN_SIZE                                                                              \
+	(offsetof(struct rs_observer, on_receive_video) + sizeof(rs_observer_burst_fn))
 
 static int split_spec(const char *spec, struct rs_observer_slot *s, const char **args)
 {
@@ -48,7 +49,8 @@ int rs_observer_load(struct rs_observer_set *set, const char *spec, unsigned n_w
 	s = &set->slot[set->n];
 	memset(s, 0, sizeof(*s));
 	if (split_spec(spec, s, &args) < 0) {
-		snprintf(err, err_size, "--observer %s: expected LIB.so[@CHANNEL,...][:ARGS]", spec);
+		snprintf(err, err_size, "--observer %s: expected LIB.so[@CHANNEL,...][:ARGS]",
+			 spec);
 		return -1;
 	}
 	s->dl = dlopen(s->path, RTLD_NOW | RTLD_LOCAL);
@@ -58,8 +60,9 @@ int rs_observer_load(struct rs_observer_set *set, const char *spec, unsigned n_w
 	}
 	*(void **)&entry = dlsym(s->dl, RS_OBSERVER_ENTRY);
 	if (!entry) {
-		snprintf(err, err_size, "--observer %s: no %s symbol: not an rtpseal packet observer",
-			 s->path, RS_OBSERVER_ENTRY);
+		snprintf(err, err_size,
+			 "--observer %s: no %s symbol: not an rtpseal packet observer", s->path,
+			 RS_OBSERVER_ENTRY);
 		goto fail;
 	}
 	s->ops = entry();
@@ -68,8 +71,8 @@ int rs_observer_load(struct rs_observer_set *set, const char *spec, unsigned n_w
 		snprintf(err, err_size,
 			 "--observer %s: observer ABI version %u (table of %u bytes); this rtpseal "
 			 "speaks version %d: rebuild the observer against lib/rs_observer.h",
-			 s->path, s->ops ? s->ops->abi_version : 0, s->ops ? s->ops->struct_size : 0,
-			 RS_OBSERVER_ABI_VERSION);
+			 s->path, s->ops ? s->ops->abi_version : 0,
+			 s->ops ? s->ops->struct_size : 0, RS_OBSERVER_ABI_VERSION);
 		goto fail;
 	}
 	if (!s->ops->name || !s->ops->init) {
@@ -78,8 +81,8 @@ int rs_observer_load(struct rs_observer_set *set, const char *spec, unsigned n_w
 	}
 	s->ctx = s->ops->init(args, n_workers, init_err, sizeof(init_err));
 	if (!s->ctx) {
-		snprintf(err, err_size, "--observer %s (%s): init failed: %s", s->path, s->ops->name,
-			 init_err[0] ? init_err : "no reason given");
+		snprintf(err, err_size, "--observer %s (%s): init failed: %s", s->path,
+			 s->ops->name, init_err[0] ? init_err : "no reason given");
 		goto fail;
 	}
 	printf("rtpseal: observer %s loaded from %s, attached to %s\n", s->ops->name, s->path,

@@ -32,7 +32,7 @@ struct rs_observer_set {
 struct rs_observer_counters {
 	uint64_t calls;
 	uint64_t packets;
-	uint64_t drops;   /* the observer said drop */
+	uint64_t drops;	  /* the observer said drop */
 	uint64_t refused; /* grew a packet past its capacity, or below an RTP header */
 };
 

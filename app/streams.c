@@ -20,9 +20,10 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	    .hash_func = rte_hash_crc,
 	    .socket_id = socket,
 	};
-	/* the lib state starts on a cache line; our extra sits in the line before */
-	size_t extra = RTE_CACHE_LINE_SIZE;
-	size_t stride = extra + RTE_ALIGN_CEIL(rs_stream_size(window), RTE_CACHE_LINE_SIZE);
+	/* the entry's bookkeeping fills one cache line, each lib state starts
+	 * on a line of its own */
+	size_t state = RTE_ALIGN_CEIL(rs_stream_size(window), RTE_CACHE_LINE_SIZE);
+	size_t stride = RTE_CACHE_LINE_SIZE + 2 * state;
 
 	memset(t, 0, sizeof(*t));
 	if (rs_stream_size(window) == 0) {
@@ -38,7 +39,7 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 		return -1;
 	}
 	t->stride = stride;
-	t->extra_size = extra;
+	t->state_size = state;
 	t->samples_per_stream = samples_per_stream;
 	t->start = *start;
 	t->window = window;
@@ -53,37 +54,51 @@ void rs_stream_table_free(struct rs_stream_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32_t gen,
-				uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
-				int *created)
+/* A fresh current state: ROC and SRTCP index where streams start. */
+static int state_start(const struct rs_stream_table *t, struct rs_stream_entry *e, uint32_t ssrc)
+{
+	struct rs_stream *s = rs_stream_current(t, e);
+
+	if (rs_stream_init(s, t->state_size, ssrc, t->window, t->start.roc) != RS_OK)
+		return -1;
+	s->rtcp_next = t->start.srtcp_index;
+	e->exhausted_logged = 0;
+	return 0;
+}
+
+struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32_t gen,
+				      uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
+				      int *created)
 {
 	const struct rs_stream_key key = {.slot = slot, .gen = gen, .ssrc = ssrc, .dir = dir};
 	int32_t pos = rte_hash_lookup(t->h, &key);
-	struct rs_stream *s;
+	struct rs_stream_entry *e;
 
 	*created = 0;
 	if (pos >= 0) {
-		s = (struct rs_stream *)(t->mem + (size_t)pos * t->stride + t->extra_size);
-		if (likely(rs_stream_extra(t, s)->roc_epoch == roc_epoch))
-			return s;
-		/* rekey with roc reset: this stream starts over under the new key */
+		e = (struct rs_stream_entry *)(t->mem + (size_t)pos * t->stride);
+		if (likely(e->roc_epoch == roc_epoch))
+			return e;
+		/* rekey with roc reset: a new current state under the new key;
+		 * the opening side keeps the old one for packets in flight */
+		e->cur ^= 1;
+		e->has_prev = dir == RS_DIR_OPEN;
 	} else {
 		pos = rte_hash_add_key(t->h, &key);
 		if (pos < 0)
 			return NULL;
-		s = (struct rs_stream *)(t->mem + (size_t)pos * t->stride + t->extra_size);
-		rs_stream_extra(t, s)->samples_left = t->samples_per_stream;
+		e = (struct rs_stream_entry *)(t->mem + (size_t)pos * t->stride);
+		memset(e, 0, sizeof(*e));
+		e->samples_left = t->samples_per_stream;
 		*created = 1;
 	}
-	if (rs_stream_init(s, t->stride - t->extra_size, ssrc, t->window, t->start.roc) != RS_OK) {
+	if (state_start(t, e, ssrc) < 0) {
 		rte_hash_del_key(t->h, &key);
 		*created = 0;
 		return NULL;
 	}
-	s->rtcp_next = t->start.srtcp_index;
-	rs_stream_extra(t, s)->roc_epoch = roc_epoch;
-	rs_stream_extra(t, s)->exhausted_logged = 0;
-	return s;
+	e->roc_epoch = roc_epoch;
+	return e;
 }
 
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include <rte_common.h>
+
 #include "rtpseal.h"
 
 struct rte_hash;
@@ -27,11 +29,15 @@ struct rs_stream_key {
 	uint32_t dir;
 };
 
-/* App-side bookkeeping stored in front of each lib stream state. */
-struct rs_stream_extra {
+/* One stream's slot: this bookkeeping, then two lib states. The second
+ * state exists for rekeys that reset the ROC: the opening side keeps the
+ * previous key's state (window, ROC) for packets still in flight under it. */
+struct rs_stream_entry {
 	uint32_t samples_left;	  /* packets of this stream still to copy to the verifier */
-	uint32_t roc_epoch;	  /* the channel's roc_epoch this state belongs to */
+	uint32_t roc_epoch;	  /* the channel's roc_epoch the current state belongs to */
 	uint8_t exhausted_logged; /* index_exhausted logged: bit 0 SRTP, bit 1 SRTCP */
+	uint8_t cur;		  /* which state is current: 0 or 1 */
+	uint8_t has_prev;	  /* the other state is the previous key's */
 };
 
 /* Where new streams start (DESIGN §3): ROC 0 and SRTCP index 0 unless a
@@ -45,7 +51,7 @@ struct rs_stream_table {
 	struct rte_hash *h;
 	uint8_t *mem;
 	size_t stride;
-	size_t extra_size; /* bytes before each struct rs_stream */
+	size_t state_size; /* bytes of one lib state; a slot is 64 + 2 states */
 	unsigned window;
 	unsigned capacity;
 	unsigned samples_per_stream;
@@ -59,12 +65,13 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 			 size_t err_size);
 void rs_stream_table_free(struct rs_stream_table *t);
 
-/* The stream of (channel slot+gen, ssrc, dir), created at ROC 0 on first
- * sight, and started afresh when the channel's ROC was reset by a rekey.
- * NULL when the table is full. *created tells the caller to count it. */
-struct rs_stream *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32_t gen,
-				uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
-				int *created);
+/* The stream of (channel slot+gen, ssrc, dir), created on first sight,
+ * and given a fresh current state when the channel's ROC was reset by a
+ * rekey (the old one becomes the previous). NULL when the table is full.
+ * *created tells the caller to count it. */
+struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, uint32_t gen,
+				      uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
+				      int *created);
 
 /* Remove up to budget streams whose channel is gone (alive(slot, gen)
  * false), continuing where the last call stopped. Returns how many. */
@@ -72,10 +79,23 @@ unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
 			 const void *ctx);
 
-static inline struct rs_stream_extra *rs_stream_extra(const struct rs_stream_table *t,
-						      struct rs_stream *s)
+static inline struct rs_stream *rs_stream_state(const struct rs_stream_table *t,
+						struct rs_stream_entry *e, unsigned which)
 {
-	return (struct rs_stream_extra *)((uint8_t *)s - t->extra_size);
+	return (struct rs_stream *)((uint8_t *)e + RTE_CACHE_LINE_SIZE + which * t->state_size);
+}
+
+static inline struct rs_stream *rs_stream_current(const struct rs_stream_table *t,
+						  struct rs_stream_entry *e)
+{
+	return rs_stream_state(t, e, e->cur);
+}
+
+/* The previous key's state after a ROC reset, or NULL. */
+static inline struct rs_stream *rs_stream_previous(const struct rs_stream_table *t,
+						   struct rs_stream_entry *e)
+{
+	return e->has_prev ? rs_stream_state(t, e, e->cur ^ 1u) : NULL;
 }
 
 #endif

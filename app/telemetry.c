@@ -78,6 +78,13 @@ static int cmd_channels(const char *cmd, const char *params, struct rte_tel_data
 
 	(void)cmd;
 	(void)params;
+	struct rte_tel_data *names = rte_tel_data_alloc();
+
+	if (!names)
+		return -1;
+	/* names go in an array of strings: telemetry dict keys may only be
+	 * [A-Za-z0-9_/], channel names may also hold '-' */
+	rte_tel_data_start_array(names, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&app->ctl_lock);
 	rte_tel_data_add_dict_u64(d, "count", app->channels.n);
@@ -86,11 +93,11 @@ static int cmd_channels(const char *cmd, const char *params, struct rte_tel_data
 		const struct rs_channel *ch = app->channels.by_id[slot];
 		if (!ch)
 			continue;
-		/* name -> key epoch */
-		rte_tel_data_add_dict_u64(d, ch->name, rs_channel_keys(ch)->epoch);
+		rte_tel_data_add_array_string(names, ch->name);
 		listed++;
 	}
 	pthread_mutex_unlock(&app->ctl_lock);
+	rte_tel_data_add_dict_container(d, "names", names, 0);
 	return 0;
 }
 
@@ -176,9 +183,8 @@ void rs_telemetry_register(const struct rs_app *app)
 				   "Per packet observer: calls, packets, drops, refused packets");
 	rte_telemetry_register_cmd("/rtpseal/observer", cmd_observer_stats,
 				   "One observer's own figures (JSON text). Parameter: name");
-	rte_telemetry_register_cmd(
-	    "/rtpseal/channels", cmd_channels,
-	    "Channel names with their key epochs (first 256), and the count");
+	rte_telemetry_register_cmd("/rtpseal/channels", cmd_channels,
+				   "Channel names (first 256) and the count");
 	rte_telemetry_register_cmd(
 	    "/rtpseal/channel", cmd_channel,
 	    "One channel: mode, key epoch, rekeys, counters. Parameter: name");

@@ -45,6 +45,8 @@ struct pkt_meta {
 	uint8_t is_rtcp;
 	uint16_t pkt;
 	struct rs_channel *ch;
+	const struct rs_keyset *ks;    /* the channel's keys, one snapshot per burst */
+	struct rs_stream_entry *entry; /* V_CRYPTO: the stream */
 	/* V_CUSTOM packets (V_CRYPTO ones live in the lib packet) */
 	uint8_t *buf;
 	uint32_t len;
@@ -254,14 +256,16 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 		}
 		return;
 	}
-	const struct rs_keyset *ks = rs_channel_keys(ch);
-	pk->stream =
+	const struct rs_keyset *ks = pm->ks;
+	pm->entry =
 	    rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch, &created);
-	if (!pk->stream) {
+	if (!pm->entry) {
 		pm->verdict = V_DROP;
 		pm->reason = RS_DROP_INTERNAL;
 		return;
 	}
+	pk->stream = rs_stream_current(&w->streams, pm->entry);
+	pk->prev_stream = dir == RS_DIR_OPEN ? rs_stream_previous(&w->streams, pm->entry) : NULL;
 	w->c.streams += (uint64_t)created;
 	pk->buf = payload;
 	pk->len = len;
@@ -303,10 +307,9 @@ static void log_refused(struct rs_worker *w, unsigned o, const struct rs_observe
 
 /* Once per stream: the nonce space is spent and sealing stopped. Rare and
  * important, so it is printed from the worker. */
-static void log_exhausted(struct rs_worker *w, const struct pkt_meta *pm,
-			  const struct rs_packet *pk)
+static void log_exhausted(const struct pkt_meta *pm, const struct rs_packet *pk)
 {
-	struct rs_stream_extra *x = rs_stream_extra(&w->streams, pk->stream);
+	struct rs_stream_entry *x = pm->entry;
 
 	uint8_t bit = pm->is_rtcp ? 2 : 1;
 
@@ -447,6 +450,22 @@ static inline void count_done(struct rs_worker *w, const struct pkt_meta *pm,
 	}
 }
 
+/* The key set of chans[j], loaded once per channel per burst: every packet
+ * of a channel in one burst is sealed or opened under the same key set,
+ * even when the control thread publishes a rekey meanwhile (a ROC reset
+ * restarts stream state, and a packet must never use the old key with the
+ * new state). Bursts hold few channels; the scan is short. */
+static inline const struct rs_keyset *keys_snapshot(struct rs_channel *const *chans,
+						    const struct rs_keyset **snap, unsigned j)
+{
+	if (!chans[j])
+		return NULL;
+	for (unsigned i = 0; i < j; i++)
+		if (chans[i] == chans[j])
+			return snap[j] = snap[i];
+	return snap[j] = rs_channel_keys(chans[j]);
+}
+
 void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n)
 {
 	const struct rs_port *port = &w->app->ports[in];
@@ -454,6 +473,7 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 	struct pkt_meta meta[RS_BURST_MAX];
 	struct rs_match_key keys[RS_BURST_MAX];
 	struct rs_channel *chans[RS_BURST_MAX];
+	const struct rs_keyset *snap[RS_BURST_MAX];
 	uint16_t cand[RS_BURST_MAX];
 	struct rs_packet pkts[RS_BURST_MAX];
 	unsigned n_cand = 0, n_pkts = 0;
@@ -475,6 +495,7 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 	for (unsigned j = 0; j < n_cand; j++) {
 		struct pkt_meta *pm = &meta[cand[j]];
 		pm->ch = chans[j];
+		pm->ks = keys_snapshot(chans, snap, j);
 		classify_stage(w, dir, m[cand[j]], pm, &pkts[n_pkts]);
 		if (pm->verdict == V_CRYPTO)
 			pm->pkt = (uint16_t)n_pkts++;
@@ -504,15 +525,14 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 			if (pk->status != RS_OK) {
 				count_failed(w, pm, (enum rs_status)pk->status);
 				if (pk->status == RS_ERR_INDEX_EXHAUSTED)
-					log_exhausted(w, pm, pk);
+					log_exhausted(pm, pk);
 				rs_drop(w, m[i], rs_status_drop_reason(pk->status));
 				break;
 			}
 			rs_fix_headers(&w->app->ports[port->peer], m[i], &pm->fr, pk->len);
 			count_done(w, pm, pk, dir);
 			if (dir == RS_DIR_SEAL) {
-				struct rs_stream_extra *x =
-				    rs_stream_extra(&w->streams, pk->stream);
+				struct rs_stream_entry *x = pm->entry;
 				if (unlikely(x->samples_left)) {
 					x->samples_left--;
 					rs_sample_offer(w->app, m[i], &pm->fr, pm->ch->slot,

@@ -47,6 +47,9 @@ struct rs_packet {
 	/* open only: tried once when `key` fails (rekey overlap); may be NULL */
 	const struct rs_key_ctx *prev_key;
 	struct rs_stream *stream;
+	/* open only: the state prev_key's packets are tracked in when it is not
+	 * `stream` (a rekey that reset the ROC); NULL: `stream` */
+	struct rs_stream *prev_stream;
 	uint8_t is_rtcp;
 	uint8_t used_prev_key; /* out: opened with prev_key */
 	uint16_t status;       /* out: enum rs_status */

@@ -103,9 +103,15 @@ static int open_body(struct rs_engine *eng, const struct rs_key_ctx *k,
 	return 0;
 }
 
+/* The state a key's packets are tracked in: after a rekey with roc reset,
+ * the previous key keeps the state it had (prev_stream). */
+static inline struct rs_stream *state_for(const struct rs_packet *p, int i)
+{
+	return i && p->prev_stream ? p->prev_stream : p->stream;
+}
+
 static enum rs_status open_rtp(struct rs_engine *eng, struct rs_packet *p)
 {
-	struct rs_stream *s = p->stream;
 	struct rs_rtp_info rtp;
 	uint8_t iv[12];
 	enum rs_status st;
@@ -118,16 +124,23 @@ static enum rs_status open_rtp(struct rs_engine *eng, struct rs_packet *p)
 	/* No SSRC check against the stream here: the SSRC is in the IV and the
 	 * AAD, so a packet that does not belong to this stream fails its tag. */
 
-	uint64_t idx = rs_index_estimate(&s->rtp, rtp.seq);
-	if (idx == RS_INDEX_INVALID || rs_window_check(&s->rtp, idx) != RS_OK)
-		return RS_ERR_REPLAY;
-	if (idx > RS_SRTP_INDEX_MAX)
-		return RS_ERR_INDEX_EXHAUSTED;
-
 	uint32_t clear_len = p->len - RS_GCM_TAG_LEN;
 	const uint8_t *tag = p->buf + clear_len;
 	const struct rs_key_ctx *keys[2] = {p->key, p->prev_key};
+	enum rs_status result = RS_ERR_REPLAY;
+	int decrypted = 0;
 	for (int i = 0; i < 2 && keys[i]; i++) {
+		struct rs_stream *s = state_for(p, i);
+		if (i && s == p->stream && result != RS_ERR_AUTH)
+			break; /* the same state refused the index already */
+		uint64_t idx = rs_index_estimate(&s->rtp, rtp.seq);
+		if (idx == RS_INDEX_INVALID || rs_window_check(&s->rtp, idx) != RS_OK)
+			continue;
+		if (idx > RS_SRTP_INDEX_MAX) {
+			if (!decrypted)
+				result = RS_ERR_INDEX_EXHAUSTED;
+			continue;
+		}
 		const struct rs_key_ctx *k = keys[i];
 		uint32_t aad_len = k->rtp_auth_only ? clear_len : rtp.hdr_len;
 		make_iv(iv, k->rtp_salt, rtp.ssrc, idx);
@@ -138,10 +151,13 @@ static enum rs_status open_rtp(struct rs_engine *eng, struct rs_packet *p)
 			p->len = clear_len;
 			return RS_OK;
 		}
+		decrypted = 1;
+		result = RS_ERR_AUTH;
 	}
 	/* no plaintext of a forged packet stays in the buffer */
-	OPENSSL_cleanse(p->buf + rtp.hdr_len, p->len - rtp.hdr_len);
-	return RS_ERR_AUTH;
+	if (decrypted)
+		OPENSSL_cleanse(p->buf + rtp.hdr_len, p->len - rtp.hdr_len);
+	return result;
 }
 
 static enum rs_status seal_rtcp_common(struct rs_engine *eng, struct rs_packet *p, int encrypt)
@@ -208,7 +224,9 @@ static enum rs_status open_rtcp(struct rs_engine *eng, struct rs_packet *p)
 	uint32_t word = get_be32(p->buf + p->len - RS_SRTCP_TRAILER_LEN);
 	uint32_t index = word & ~SRTCP_E_BIT;
 	int encrypted = (word & SRTCP_E_BIT) != 0;
-	if (rs_window_check(&s->rtcp, index) != RS_OK)
+	int fresh[2] = {rs_window_check(&s->rtcp, index) == RS_OK,
+			rs_window_check(&state_for(p, 1)->rtcp, index) == RS_OK};
+	if (!fresh[0] && !(p->prev_key && fresh[1]))
 		return RS_ERR_REPLAY;
 
 	uint8_t *body = p->buf + SRTCP_HDR_AAD;
@@ -231,9 +249,11 @@ static enum rs_status open_rtcp(struct rs_engine *eng, struct rs_packet *p)
 	const struct rs_key_ctx *keys[2] = {p->key, p->prev_key};
 	for (int i = 0; i < 2 && keys[i]; i++) {
 		const struct rs_key_ctx *k = keys[i];
+		if (!fresh[i])
+			continue;
 		make_iv(iv, k->rtcp_salt, rtcp.ssrc, index);
 		if (open_body(eng, k, k->rtcp_key, iv, body, body_len, aad_ptr, aad_len, tag)) {
-			rs_window_update(&s->rtcp, index);
+			rs_window_update(&state_for(p, i)->rtcp, index);
 			p->used_prev_key = (uint8_t)i;
 			p->len = clear_len;
 			return RS_OK;
