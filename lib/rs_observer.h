@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #define RS_OBSERVER_ABI_VERSION 1
-#define RS_OBSERVER_ENTRY       "rs_observer_entry"
+#define RS_OBSERVER_ENTRY	"rs_observer_entry"
 
 enum rs_observer_verdict {
 	RS_OBSERVER_KEEP = 0,
@@ -34,8 +34,8 @@ enum rs_observer_verdict {
 
 /* One packet handed to a callback. */
 struct rs_observer_packet {
-	uint8_t *buf;      /* the RTP header; the payload follows it */
-	uint32_t len;      /* bytes of the packet; the callback may change it */
+	uint8_t *buf;	   /* the RTP header; the payload follows it */
+	uint32_t len;	   /* bytes of the packet; the callback may change it */
 	uint32_t capacity; /* bytes writable at buf: len may grow up to this.
 			    * On the send side room for the SRTP tag is already
 			    * set aside. A len above capacity drops the packet. */
