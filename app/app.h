@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_spinlock.h>
 
 #include "channels.h"
 #include "config.h"
@@ -51,6 +52,12 @@ struct rs_app {
 	struct rte_ring *samples;
 	unsigned samples_per_stream;
 	struct rs_stream_start stream_start;
+	/* stream ownership when there are several workers: a flow reaching
+	 * another worker's queue is handed (handoff[owner], MP/SC ring) to
+	 * the worker owning its stream state, never given a second state */
+	struct rte_hash *stream_owner;
+	rte_spinlock_t owner_lock;
+	struct rte_ring *handoff[RS_MAX_WORKERS];
 	/* workers report quiescent states here; the control thread waits on
 	 * it before freeing anything it unpublished */
 	struct rte_rcu_qsbr *rcu;

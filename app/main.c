@@ -17,6 +17,8 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_pdump.h>
 #include <rte_rcu_qsbr.h>
@@ -192,10 +194,65 @@ static int workers_idle_for(const struct rs_app *app, uint64_t cycles)
 {
 	uint64_t now = rte_rdtsc();
 
-	for (unsigned i = 0; i < app->n_workers; i++)
+	for (unsigned i = 0; i < app->n_workers; i++) {
 		if (now - app->workers[i]->last_rx_tsc < cycles)
 			return 0;
+		if (app->handoff[i] && !rte_ring_empty(app->handoff[i]))
+			return 0;
+	}
 	return 1;
+}
+
+/* Several workers: the shared stream-owner table and one hand-off ring per
+ * worker (see claim_stream in worker.c). */
+static int ownership_init(struct rs_app *app, char *err, size_t err_size)
+{
+	struct rte_hash_parameters p = {
+	    .name = "rs_stream_owner",
+	    .entries = app->n_workers * STREAMS_PER_CORE,
+	    .key_len = sizeof(struct rs_stream_key),
+	    .hash_func = rte_hash_crc,
+	    .socket_id = (int)rte_socket_id(),
+	    /* readers never lock; writers hold owner_lock */
+	    .extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+
+	if (app->n_workers < 2)
+		return 0;
+	rte_spinlock_init(&app->owner_lock);
+	app->stream_owner = rte_hash_create(&p);
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		char name[RTE_RING_NAMESIZE];
+		snprintf(name, sizeof(name), "rs_handoff_%u", i);
+		app->handoff[i] = rte_ring_create(name, 4096, (int)rte_socket_id(), RING_F_SC_DEQ);
+		if (!app->handoff[i])
+			break;
+	}
+	if (!app->stream_owner || !app->handoff[app->n_workers - 1]) {
+		snprintf(err, err_size, "cannot create the stream-ownership table");
+		return -1;
+	}
+	return 0;
+}
+
+/* Hand-offs still queued when the workers stopped were received and never
+ * sent: count them as dropped so rx = tx + drops still holds. */
+static void ownership_drain(struct rs_app *app)
+{
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		void *m = NULL;
+		while (app->handoff[i] && rte_ring_dequeue(app->handoff[i], &m) == 0) {
+			app->workers[i]->c.drops[RS_DROP_HANDOFF_FULL]++;
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
+static void ownership_free(struct rs_app *app)
+{
+	for (unsigned i = 0; i < RS_MAX_WORKERS; i++)
+		rte_ring_free(app->handoff[i]);
+	rte_hash_free(app->stream_owner);
 }
 
 static int start_workers(struct rs_app *app, char *err, size_t err_size)
@@ -291,6 +348,8 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 		return -1;
 	}
 	app->channels.rcu = app->rcu;
+	if (ownership_init(app, err, err_size) < 0)
+		return -1;
 	return start_workers(app, err, err_size);
 }
 
@@ -348,6 +407,7 @@ static void drain_and_stop(struct rs_app *app, struct run_state *rs)
 		rs_verifier_poll(rs->verifier, app->samples);
 	app->stop_workers = 1;
 	rte_eal_mp_wait_lcore();
+	ownership_drain(app);
 	rs_verifier_poll(rs->verifier, app->samples);
 }
 
@@ -522,6 +582,7 @@ int main(int argc, char **argv)
 	rs_verifier_free(rs.verifier);
 	rs_channel_table_free(&app.channels);
 	rs_observers_unload(&app.observers);
+	ownership_free(&app);
 	rs_config_free(&app.cfg);
 	rte_free(app.rcu);
 	rte_ring_free(app.samples);

@@ -152,6 +152,7 @@ int rs_stats_write_json(const char *path, const struct rs_counters *c, double se
 	json_object_set_new(root, "passthrough_packets",
 			    json_integer((json_int_t)c->passthrough_packets));
 	json_object_set_new(root, "custom_packets", json_integer((json_int_t)c->custom_packets));
+	json_object_set_new(root, "handed_off", json_integer((json_int_t)c->handed_off));
 	json_object_set_new(root, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
 	json_object_set_new(root, "opened_packets", json_integer((json_int_t)c->opened_packets));
 	json_object_set_new(root, "opened_prev_key", json_integer((json_int_t)c->opened_prev_key));

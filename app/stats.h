@@ -32,6 +32,7 @@ struct rs_counters {
 	uint64_t rtcp_packets;	      /* sealed or opened RTCP */
 	uint64_t passthrough_packets; /* forwarded untouched */
 	uint64_t custom_packets;      /* media of mode-custom channels, through observers only */
+	uint64_t handed_off;	      /* received here, passed to the worker owning the stream */
 	uint64_t sealed_packets;
 	uint64_t opened_packets;
 	uint64_t opened_prev_key; /* opened with the previous key (rekey overlap) */

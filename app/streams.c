@@ -103,6 +103,8 @@ struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, 
 
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
+			 void (*on_remove)(const void *ctx, const struct rs_stream_key *key,
+					   const struct rs_stream_entry *e),
 			 const void *ctx)
 {
 	unsigned removed = 0;
@@ -110,13 +112,18 @@ unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 	for (unsigned i = 0; i < budget; i++) {
 		const void *k;
 		void *data;
-		if (rte_hash_iterate(t->h, &k, &data, &t->sweep_next) < 0) {
+		int32_t pos = rte_hash_iterate(t->h, &k, &data, &t->sweep_next);
+		if (pos < 0) {
 			t->sweep_next = 0;
 			break;
 		}
 		const struct rs_stream_key *key = k;
 		if (!alive(ctx, key->slot, key->gen)) {
 			struct rs_stream_key copy = *key;
+			if (on_remove)
+				on_remove(ctx, &copy,
+					  (const struct rs_stream_entry *)(t->mem + (size_t)pos *
+											t->stride));
 			rte_hash_del_key(t->h, &copy);
 			removed++;
 		}

@@ -38,6 +38,8 @@ struct rs_stream_entry {
 	uint8_t exhausted_logged; /* index_exhausted logged: bit 0 SRTP, bit 1 SRTCP */
 	uint8_t cur;		  /* which state is current: 0 or 1 */
 	uint8_t has_prev;	  /* the other state is the previous key's */
+	uint8_t foreign;	  /* another worker owns this stream: its packets are handed over */
+	uint8_t owner;		  /* that worker's index */
 };
 
 /* Where new streams start (DESIGN §3): ROC 0 and SRTCP index 0 unless a
@@ -74,9 +76,12 @@ struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, 
 				      int *created);
 
 /* Remove up to budget streams whose channel is gone (alive(slot, gen)
- * false), continuing where the last call stopped. Returns how many. */
+ * false), continuing where the last call stopped; on_remove(ctx, key, entry),
+ * if given, is told of each first. Returns how many. */
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
+			 void (*on_remove)(const void *ctx, const struct rs_stream_key *key,
+					   const struct rs_stream_entry *e),
 			 const void *ctx);
 
 static inline struct rs_stream *rs_stream_state(const struct rs_stream_table *t,

@@ -17,14 +17,15 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <rte_spinlock.h>
 
 #include "tx.h"
 #include "verify.h"
 #include "worker.h"
 
-#define DRAIN_US	 100 /* TX buffers are flushed at least this often */
-#define STREAMS_PER_CORE 65536
-#define SWEEP_BUDGET	 8 /* stream entries checked for a removed channel per loop */
+#define DRAIN_US     100 /* TX buffers are flushed at least this often */
+#define SWEEP_BUDGET 8	 /* stream entries checked for a removed channel per loop */
 
 enum verdict {
 	V_FORWARD = 0, /* passthrough, untouched */
@@ -32,6 +33,7 @@ enum verdict {
 	V_CANDIDATE,   /* RTP/RTCP: needs a channel */
 	V_CRYPTO,      /* handed to seal/open as packets[meta.pkt] */
 	V_CUSTOM,      /* mode custom: observers only, no built-in crypto */
+	V_HANDOFF,     /* the stream belongs to another worker: hand it over */
 };
 
 /* Class slot for counting: the RTP classes, then RTCP. */
@@ -201,6 +203,32 @@ static inline uint32_t load_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* With several workers, a stream's state lives on exactly one: the first
+ * to see it. RSS keeps a flow on one queue, but a spill (af_packet
+ * rollover, an RSS table change) must never give a stream a second state
+ * starting at ROC 0 -- that would seal indices twice. Runs once per new
+ * stream, so a lock is fine. */
+static void claim_stream(struct rs_worker *w, const struct rs_channel *ch, uint32_t ssrc,
+			 enum rs_direction dir, struct rs_stream_entry *e)
+{
+	struct rs_app *app = (struct rs_app *)w->app;
+	const struct rs_stream_key key = {
+	    .slot = ch->slot, .gen = ch->gen, .ssrc = ssrc, .dir = dir};
+	void *data = NULL;
+
+	rte_spinlock_lock(&app->owner_lock);
+	if (rte_hash_lookup_data(app->stream_owner, &key, &data) >= 0) {
+		unsigned owner = (unsigned)(uintptr_t)data - 1;
+		if (owner != w->index) {
+			e->foreign = 1;
+			e->owner = (uint8_t)owner;
+		}
+	} else {
+		rte_hash_add_key_data(app->stream_owner, &key, (void *)(uintptr_t)(w->index + 1));
+	}
+	rte_spinlock_unlock(&app->owner_lock);
+}
+
 /* Stage 3: class, policy and stream of a packet whose channel is known;
  * fills the lib packet when it is to be sealed or opened. */
 static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, struct rte_mbuf *m,
@@ -266,6 +294,12 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 	}
 	pk->stream = rs_stream_current(&w->streams, pm->entry);
 	pk->prev_stream = dir == RS_DIR_OPEN ? rs_stream_previous(&w->streams, pm->entry) : NULL;
+	if (unlikely(created) && w->app->stream_owner)
+		claim_stream(w, ch, ssrc, dir, pm->entry);
+	if (unlikely(pm->entry->foreign)) {
+		pm->verdict = V_HANDOFF;
+		return;
+	}
 	w->c.streams += (uint64_t)created;
 	pk->buf = payload;
 	pk->len = len;
@@ -466,7 +500,20 @@ static inline const struct rs_keyset *keys_snapshot(struct rs_channel *const *ch
 	return snap[j] = rs_channel_keys(chans[j]);
 }
 
+static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n);
+
 void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
+		w->c.ports[in].rx_packets++;
+		w->c.ports[in].rx_bytes += m[i]->pkt_len;
+	}
+	w->c.rx_packets += n;
+	process(w, in, m, n);
+}
+
+static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n)
 {
 	const struct rs_port *port = &w->app->ports[in];
 	const enum rs_direction dir = port->role == RS_ROLE_CLEAR ? RS_DIR_SEAL : RS_DIR_OPEN;
@@ -477,13 +524,6 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 	uint16_t cand[RS_BURST_MAX];
 	struct rs_packet pkts[RS_BURST_MAX];
 	unsigned n_cand = 0, n_pkts = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
-		w->c.ports[in].rx_packets++;
-		w->c.ports[in].rx_bytes += m[i]->pkt_len;
-	}
-	w->c.rx_packets += n;
 
 	for (uint16_t i = 0; i < n; i++) {
 		parse_stage(&w->app->cfg.general, m[i], &meta[i], &keys[n_cand]);
@@ -542,6 +582,13 @@ void rs_worker_process_burst(struct rs_worker *w, uint16_t in, struct rte_mbuf *
 			rs_forward(w, port->peer, m[i]);
 			break;
 		}
+		case V_HANDOFF:
+			/* counted as received here, sent or dropped by the owner */
+			if (rte_ring_mp_enqueue(w->app->handoff[pm->entry->owner], m[i]) == 0)
+				w->c.handed_off++;
+			else
+				rs_drop(w, m[i], RS_DROP_HANDOFF_FULL);
+			break;
 		case V_CUSTOM:
 			rs_fix_headers(&w->app->ports[port->peer], m[i], &pm->fr, pm->len);
 			w->c.custom_packets++;
@@ -565,9 +612,42 @@ static void drain(struct rs_worker *w)
 
 static int channel_alive(const void *ctx, uint32_t slot, uint32_t gen)
 {
-	const struct rs_channel *ch = rs_channel_by_slot(ctx, slot);
+	const struct rs_app *app = ctx;
+	const struct rs_channel *ch = rs_channel_by_slot(&app->channels, slot);
 
 	return ch && ch->gen == gen;
+}
+
+/* The owner forgets a removed channel's stream in the shared table. */
+static void release_stream(const void *ctx, const struct rs_stream_key *key,
+			   const struct rs_stream_entry *e)
+{
+	struct rs_app *app = (struct rs_app *)ctx;
+
+	if (e->foreign)
+		return;
+	rte_spinlock_lock(&app->owner_lock);
+	rte_hash_del_key(app->stream_owner, key);
+	rte_spinlock_unlock(&app->owner_lock);
+}
+
+/* Packets other workers received for streams this one owns; already
+ * counted as received, so they go straight to the pipeline, a run of
+ * same-port packets at a time. */
+static void take_handoffs(struct rs_worker *w, struct rte_mbuf **m)
+{
+	unsigned n =
+	    rte_ring_sc_dequeue_burst(w->app->handoff[w->index], (void **)m, w->burst, NULL);
+
+	for (unsigned i = 0; i < n;) {
+		unsigned j = i + 1;
+		while (j < n && m[j]->port == m[i]->port)
+			j++;
+		process(w, m[i]->port, m + i, (uint16_t)(j - i));
+		i = j;
+	}
+	if (n)
+		w->last_rx_tsc = rte_rdtsc();
 }
 
 int rs_worker_main(void *arg)
@@ -599,7 +679,10 @@ int rs_worker_main(void *arg)
 			w->c.busy_cycles[dir] += rte_rdtsc() - t0;
 			w->c.busy_packets[dir] += n;
 		}
-		rs_stream_sweep(&w->streams, SWEEP_BUDGET, channel_alive, &w->app->channels);
+		if (w->app->handoff[w->index])
+			take_handoffs(w, m);
+		rs_stream_sweep(&w->streams, SWEEP_BUDGET, channel_alive,
+				w->app->stream_owner ? release_stream : NULL, w->app);
 		/* nothing from the channel table is held past this point */
 		if (rcu)
 			rte_rcu_qsbr_quiescent(rcu, w->index);

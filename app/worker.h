@@ -16,6 +16,8 @@
 #include "stats.h"
 #include "streams.h"
 
+#define STREAMS_PER_CORE 65536 /* stream states a worker holds */
+
 struct rte_eth_dev_tx_buffer;
 
 struct rs_rx_queue {

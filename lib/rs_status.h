@@ -83,6 +83,7 @@ enum rs_drop_reason {
 	RS_DROP_OBSERVER,
 	RS_DROP_POLICY,
 	RS_DROP_TX_FULL,
+	RS_DROP_HANDOFF_FULL, /* the worker owning the stream had no room to take it */
 	RS_DROP_INTERNAL,
 	RS_DROP_COUNT
 };

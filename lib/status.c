@@ -95,7 +95,8 @@ static const char *const drop_names[RS_DROP_COUNT] = {
     [RS_DROP_STALE_SEQ] = "stale_seq",	  [RS_DROP_NO_TAILROOM] = "no_tailroom",
     [RS_DROP_MULTISEG] = "multiseg",	  [RS_DROP_INDEX_EXHAUSTED] = "index_exhausted",
     [RS_DROP_OBSERVER] = "observer_drop", [RS_DROP_POLICY] = "policy_drop",
-    [RS_DROP_TX_FULL] = "tx_full",	  [RS_DROP_INTERNAL] = "internal",
+    [RS_DROP_TX_FULL] = "tx_full",	  [RS_DROP_HANDOFF_FULL] = "handoff_full",
+    [RS_DROP_INTERNAL] = "internal",
 };
 
 const char *rs_strerror(enum rs_status status)
