@@ -517,7 +517,7 @@ static void client_read(struct rs_control *ctl, unsigned i)
 		free(resp);
 	}
 	if (c->len == sizeof(c->buf) - 1) {
-		send_line(c->fd, "{\"ok\":false,\"error\":\"request longer than 65536 bytes\"}");
+		send_line(c->fd, "{\"ok\":false,\"error\":\"request longer than 65535 bytes\"}");
 		client_close(ctl, i);
 	}
 }

@@ -9,7 +9,7 @@
 
 #include "app.h"
 
-#define RS_CTL_REQUEST_MAX 65536 /* bytes in one request line, newline excluded */
+#define RS_CTL_REQUEST_MAX 65535 /* bytes in one request line, newline excluded */
 
 struct rs_control;
 

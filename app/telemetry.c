@@ -79,12 +79,17 @@ static int cmd_channels(const char *cmd, const char *params, struct rte_tel_data
 	(void)cmd;
 	(void)params;
 	struct rte_tel_data *names = rte_tel_data_alloc();
+	struct rte_tel_data *epochs = rte_tel_data_alloc();
 
-	if (!names)
+	if (!names || !epochs) {
+		rte_tel_data_free(names);
+		rte_tel_data_free(epochs);
 		return -1;
+	}
 	/* names go in an array of strings: telemetry dict keys may only be
 	 * [A-Za-z0-9_/], channel names may also hold '-' */
 	rte_tel_data_start_array(names, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(epochs, RTE_TEL_U64_VAL);
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&app->ctl_lock);
 	rte_tel_data_add_dict_u64(d, "count", app->channels.n);
@@ -94,10 +99,12 @@ static int cmd_channels(const char *cmd, const char *params, struct rte_tel_data
 		if (!ch)
 			continue;
 		rte_tel_data_add_array_string(names, ch->name);
+		rte_tel_data_add_array_u64(epochs, rs_channel_keys(ch)->epoch);
 		listed++;
 	}
 	pthread_mutex_unlock(&app->ctl_lock);
 	rte_tel_data_add_dict_container(d, "names", names, 0);
+	rte_tel_data_add_dict_container(d, "key_epochs", epochs, 0);
 	return 0;
 }
 
@@ -184,7 +191,7 @@ void rs_telemetry_register(const struct rs_app *app)
 	rte_telemetry_register_cmd("/rtpseal/observer", cmd_observer_stats,
 				   "One observer's own figures (JSON text). Parameter: name");
 	rte_telemetry_register_cmd("/rtpseal/channels", cmd_channels,
-				   "Channel names (first 256) and the count");
+				   "Channel names and key epochs (first 256), and the count");
 	rte_telemetry_register_cmd(
 	    "/rtpseal/channel", cmd_channel,
 	    "One channel: mode, key epoch, rekeys, counters. Parameter: name");
