@@ -34,6 +34,7 @@ struct rs_app_gen {
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
 	uint64_t sent;
+	int stopped; /* no new frames: only what is held still goes out */
 	struct rs_app_gen_totals totals;
 	struct gen_queue q[RS_MAX_WORKERS];
 };
@@ -208,7 +209,7 @@ unsigned rs_app_gen_step(struct rs_app_gen *g)
 	int full = 0;
 	for (unsigned q = 0; q < g->n_queues; q++)
 		full |= g->q[q].n == GEN_BURST;
-	if (!full && budget)
+	if (!full && budget && !g->stopped)
 		generate(g, budget);
 	for (uint16_t q = 0; q < g->n_queues; q++) {
 		struct gen_queue *gq = &g->q[q];
@@ -236,4 +237,14 @@ unsigned rs_app_gen_step(struct rs_app_gen *g)
 	}
 	g->sent += sent;
 	return sent;
+}
+
+void rs_app_gen_stop(struct rs_app_gen *g)
+{
+	g->stopped = 1;
+}
+
+unsigned rs_app_gen_port(const struct rs_app_gen *g)
+{
+	return g->port;
 }

@@ -25,6 +25,11 @@ unsigned rs_app_gen_step(struct rs_app_gen *g);
 
 uint64_t rs_app_gen_sent(const struct rs_app_gen *g);
 
+/* Make no new frames; rs_app_gen_step then only sends what is held. */
+void rs_app_gen_stop(struct rs_app_gen *g);
+
+unsigned rs_app_gen_port(const struct rs_app_gen *g);
+
 /* What the generator has sent, by class (counted when a frame leaves on
  * TX, so frames still held are not in it). rs_app_gen_free prints it as
  * one line, "rtpseal: generator sent N frames, B bytes: audio N x P B,

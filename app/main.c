@@ -393,15 +393,29 @@ static void main_loop(struct rs_app *app, const struct options *o, struct run_st
 }
 
 /* Stop the source, let the workers empty their queues, then stop them. */
+static int generated_unread(const struct rs_app *app, const struct rs_app_gen *gen)
+{
+	uint64_t got = 0;
+
+	for (unsigned i = 0; i < app->n_workers; i++)
+		got += app->workers[i]->c.ports[rs_app_gen_port(gen)].rx_packets;
+	return got < rs_app_gen_sent(gen);
+}
+
 static void drain_and_stop(struct rs_app *app, struct run_state *rs)
 {
 	uint64_t settle = rs->hz / 50; /* 20 ms without RX */
 	uint64_t give_up = rte_rdtsc() + 2 * rs->hz;
 
 	if (rs->gen) {
-		/* frames the generator holds must still go out, or be freed */
+		/* frames the generator holds still go out, then every frame it
+		 * sent must have been received: an idle-looking worker may just
+		 * not have run for a while */
+		rs_app_gen_stop(rs->gen);
 		while (rte_rdtsc() < give_up && rs_app_gen_step(rs->gen))
 			;
+		while (rte_rdtsc() < give_up && generated_unread(app, rs->gen))
+			rs_verifier_poll(rs->verifier, app->samples);
 	}
 	while (rte_rdtsc() < give_up && !workers_idle_for(app, settle))
 		rs_verifier_poll(rs->verifier, app->samples);
