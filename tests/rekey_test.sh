@@ -56,7 +56,15 @@ seconds=${REKEY_SECONDS:-10.5} # storm length (>= 10 s must be measured)
 pps=${REKEY_PPS:-20000}      # case 1 and 3a generator rate (a pcap port's pace)
 short=${REKEY_SHORT_SECONDS:-3}
 clients=${REKEY_CLIENTS:-2}  # rekey clients side by side (see storm)
-min_rate=${REKEY_MIN_RATE:-1000} # what cases 1 and 2 must measure
+# what cases 1 and 2 must measure. The storm is paced above 1000/s; under
+# ASan/UBSan (BUILD .../san) every request costs several times more, so the
+# sanitizer pass checks correctness at >= 800/s rather than failing CI on a
+# rate that the optimized pass already asserts.
+case "$BUILD" in
+*/san | */san/* | san) default_min_rate=800 ;;
+*) default_min_rate=1000 ;;
+esac
+min_rate=${REKEY_MIN_RATE:-$default_min_rate}
 churn=${REKEY_CHURN:-4}      # channels added (and as many removed) per 0.1 s
 
 tmp=$(mktemp -d /tmp/rs-rekey.XXXXXX)
