@@ -113,14 +113,15 @@ struct rs_gen_info {
 	/* RTP: payload bytes after the header and its extension; RTCP: the
 	 * compound packet; STUN, DTLS: the UDP payload; ARP: 0 */
 	uint32_t payload_len;
-	uint64_t time_ns;	   /* media time since the start, non-decreasing */
+	uint64_t time_ns; /* media time since the start, non-decreasing */
 };
 
 struct rs_gen;
 
 /* Defaults: no channels, 4 streams per channel, 70 % audio, RTCP on, no
- * noise, UDP checksums on, model payload sizes, seed 1, MACs 02:00:00:00:00:01 -> :02, sources
- * 10.0.0.1 and fd00::1, ports from 40000. */
+ * noise, UDP checksums on, the model's payload sizes, seed 1, MACs
+ * 02:00:00:00:00:01 -> :02, sources 10.0.0.1 and fd00::1, ports from
+ * 40000. */
 void rs_gen_conf_init(struct rs_gen_conf *conf);
 
 /* Build a generator (schedule, templates); NULL with *err set on a bad

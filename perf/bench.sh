@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: the crypto micro-bench (DESIGN §9).
+# make bench: the crypto micro-bench and the pipeline bench (DESIGN §9).
 #
 #   perf/bench.sh BUILD [NAME]
 #
@@ -12,11 +12,18 @@
 # library's multi-core scaling shows next to the bundled one. NAME=system runs
 # only that part; NAME=scaling runs those rows from both builds.
 #
+# Then perf/bench_pipeline.sh: the whole data plane (BUILD/rtpseal, one
+# worker lcore, in-memory ports fed by the built-in generator) with its
+# rows named pipeline_*; see that script. A NAME word containing "pipeline"
+# selects pipeline rows (NAME=pipeline: all of them, and nothing else).
+#
 # Every JSON line goes to stdout and to BUILD/bench/latest.jsonl (rewritten
 # each run), with "build" (which build produced it) added. If gnuplot is
-# installed, perf/plot.sh then draws BUILD/bench/crypto.png.
+# installed, perf/plot.sh then draws BUILD/bench/crypto.png and, with
+# pipeline rows, BUILD/bench/pipeline.png.
 #
-# BENCH_ARGS adds options to every bench_crypto run (e.g. --quick).
+# BENCH_ARGS adds options to every bench_crypto run (e.g. --quick);
+# PIPE_REPS, PIPE_SECONDS, ... tune the pipeline part (bench_pipeline.sh).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -47,6 +54,64 @@ run() {
 	fi
 }
 
+# ---- observer rows: perf/bench_observer.sh ------------------------------------
+# The packet-observer rows (observer_*: the noop and aes256gcm observers
+# against the same pipeline without them, see that script). An empty NAME
+# runs them first; a NAME word containing "observer" selects them and is
+# taken out of NAME before the rest of this script reads it
+# (NAME=observer: only them).
+obs_sel=""
+obs_rest=""
+IFS=, read -ra obs_words <<<"$name"
+for obs_w in "${obs_words[@]}"; do
+	case $obs_w in
+	'') ;;
+	*observer*) obs_sel=1 ;;
+	*) obs_rest="$obs_rest${obs_rest:+,}$obs_w" ;;
+	esac
+done
+if [ -z "$name" ] || [ -n "$obs_sel" ]; then
+	obs_extra=$extra
+	extra="" # BENCH_ARGS are bench_crypto's
+	run "$build" bash perf/bench_observer.sh "$build"
+	extra=$obs_extra
+	if [ -n "$obs_sel" ] && [ -z "$obs_rest" ]; then
+		echo "bench: $(grep -c '^{' "$out") rows in $out" >&2
+		exit $rc
+	fi
+	name=$obs_rest
+fi
+# ---- end of the observer rows ---------------------------------------------------
+
+# ---- rekey rows: perf/bench_rekey.sh --------------------------------------------
+# The rekey storm rows (rekey_rate, rekey_switch, rekey_pipeline: rekeys/s
+# through the control socket, reply to first packet under the new key,
+# throughput during the storm against none, see that script). An empty NAME
+# runs them; a NAME word containing "rekey" selects them and is taken out of
+# NAME before the rest of this script reads it (NAME=rekey: only them).
+rekey_sel=""
+rekey_rest=""
+IFS=, read -ra rekey_words <<<"$name"
+for rekey_w in "${rekey_words[@]}"; do
+	case $rekey_w in
+	'') ;;
+	*rekey*) rekey_sel=1 ;;
+	*) rekey_rest="$rekey_rest${rekey_rest:+,}$rekey_w" ;;
+	esac
+done
+if [ -z "$name" ] || [ -n "$rekey_sel" ]; then
+	rekey_extra=$extra
+	extra="" # BENCH_ARGS are bench_crypto's
+	run "$build" bash perf/bench_rekey.sh "$build"
+	extra=$rekey_extra
+	if [ -n "$rekey_sel" ] && [ -z "$rekey_rest" ]; then
+		echo "bench: $(grep -c '^{' "$out") rows in $out" >&2
+		exit $rc
+	fi
+	name=$rekey_rest
+fi
+# ---- end of the rekey rows ------------------------------------------------------
+
 # Does NAME ask for the system-ipsec-mb rows? Empty does; so does any
 # comma-separated word that is, or is part of, one of those rows' names.
 wants_system() {
@@ -57,11 +122,29 @@ wants_system() {
 		case $word in
 		'') ;;
 		system | ipsec-system | scaling) return 0 ;;
+		*pipeline*) ;;
 		*) [[ ,$sys_cases, == *"$word"* ]] && return 0 ;;
 		esac
 	done
 	return 1
 }
+
+# NAME's words for bench_crypto (crypto_words) and for the pipeline bench
+# (pipe_words: those containing "pipeline"); empty NAME: everything.
+crypto_words=""
+pipe_words=""
+if [ -z "$name" ]; then
+	pipe_words=pipeline
+else
+	IFS=, read -ra words <<<"$name"
+	for word in "${words[@]}"; do
+		case $word in
+		'') ;;
+		*pipeline*) pipe_words="$pipe_words${pipe_words:+,}$word" ;;
+		*) crypto_words="$crypto_words${crypto_words:+,}$word" ;;
+		esac
+	done
+fi
 
 start=$(date +%s)
 
@@ -74,7 +157,13 @@ case $name in
 system) ;;
 scaling) run "$build" "$build/bench_crypto" "${sys_rows[@]}" ;;
 '') run "$build" "$build/bench_crypto" ;;
-*) run "$build" "$build/bench_crypto" --case "$name" ;;
+*)
+	# only words bench_crypto knows (a NAME of pipeline words alone: none)
+	case $crypto_words in
+	'' | system | ipsec-system) ;;
+	*) run "$build" "$build/bench_crypto" --case "$crypto_words" ;;
+	esac
+	;;
 esac
 
 if [ "$(basename "$build")" = ipsec-system ]; then
@@ -89,13 +178,24 @@ elif wants_system; then
 	fi
 fi
 
+if [ -n "$pipe_words" ]; then
+	# the pipeline bench takes no BENCH_ARGS: tagged like the others
+	extra=""
+	run "$build" bash perf/bench_pipeline.sh "$build" "$pipe_words"
+fi
+
 rows=$(grep -c '^{' "$out")
 echo "bench: $rows rows in $out, $(($(date +%s) - start)) s" >&2
 
 if [ "$rows" -eq 0 ]; then
 	: # nothing to draw
 elif command -v gnuplot >/dev/null 2>&1; then
-	bash perf/plot.sh "$out" "$outdir/crypto.png" || rc=1
+	if grep '^{' "$out" | grep -qv '"bench":"pipeline_'; then
+		bash perf/plot.sh "$out" "$outdir/crypto.png" || rc=1
+	fi
+	if grep -q '"bench":"pipeline_' "$out"; then
+		bash perf/plot.sh --pipeline "$out" "$outdir/pipeline.png" || rc=1
+	fi
 else
 	echo "bench: gnuplot is not installed: no plot (make deps installs gnuplot-nox)" >&2
 fi

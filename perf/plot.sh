@@ -4,15 +4,28 @@
 # loop, OpenSSL EVP per packet and libsrtp2, one panel per key size.
 #
 #   perf/plot.sh [RESULTS.jsonl [OUT.png]]
+#   perf/plot.sh --pipeline [RESULTS.jsonl [OUT.png]]
 #
 # Defaults: build/bench/latest.jsonl and crypto.png next to it. Only rows of
 # the first build in the file are drawn (bench.sh appends rows of the
 # IPSEC_MB=system build after them). Needs gnuplot; awk reads the JSON.
+#
+# --pipeline draws the pipeline rows instead (perf/bench_pipeline.sh;
+# default pipeline.png): the Mpps one worker core sustains (1000 / its busy
+# ns per packet) for seal and open at 160 bytes, 1200 bytes and the mix,
+# with the UDP checksum recomputed in software and with zero checksums
+# kept, next to the same run's raw ipsec-mb floor and libsrtp2, and the
+# passthrough (I/O only) floor.
 set -eu
 cd "$(dirname "$0")/.."
 
+mode=crypto
+if [ "${1:-}" = --pipeline ]; then
+	mode=pipeline
+	shift
+fi
 in=${1:-build/bench/latest.jsonl}
-out=${2:-$(dirname "$in")/crypto.png}
+out=${2:-$(dirname "$in")/$mode.png}
 
 if ! command -v gnuplot >/dev/null 2>&1; then
 	echo "plot: gnuplot is not installed: no plot" >&2
@@ -25,6 +38,110 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+if [ "$mode" = pipeline ]; then
+	# one line per cluster: label, pipeline, pipeline without UDP checksums,
+	# raw ipsec-mb, libsrtp2 (Mpps; "-" where missing)
+	awk -v dir="$tmp" '
+	function str(k,   m) {
+		if (match($0, "\"" k "\":\"[^\"]*\"")) {
+			m = substr($0, RSTART, RLENGTH)
+			sub("^\"" k "\":\"", "", m)
+			sub("\"$", "", m)
+			return m
+		}
+		return ""
+	}
+	function num(k,   m) {
+		if (match($0, "\"" k "\":[-0-9.eE+]+")) {
+			m = substr($0, RSTART, RLENGTH)
+			sub("^\"" k "\":", "", m)
+			return m
+		}
+		return ""
+	}
+	function mpps(ns) { return ns > 0 ? sprintf("%.2f", 1000 / ns) : "-" }
+	/^\{/ && str("bench") ~ /^pipeline_/ && str("error") == "" && num("ns_per_pkt") != "" {
+		b = str("bench")
+		if (version == "") {
+			version = str("ipsec_mb")
+			arch = str("arch")
+		}
+		if (srtp == "")
+			srtp = str("libsrtp")
+		if (b ~ /passthrough/) {
+			k = b ~ /open/ ? "pass, cipher side" : "pass, clear side"
+			if (!(k in have)) {
+				have[k] = 1
+				order[++n] = k
+			}
+			p[k] = mpps(num("ns_per_pkt"))
+			next
+		}
+		sz = b
+		sub(/^pipeline_(seal|open)_/, "", sz)
+		sub(/_nocsum$/, "", sz)
+		k = str("dir") " " sz
+		if (!(k in have)) {
+			have[k] = 1
+			order[++n] = k
+		}
+		if (b ~ /_nocsum$/)
+			q[k] = mpps(num("ns_per_pkt"))
+		else
+			p[k] = mpps(num("ns_per_pkt"))
+		if (num("raw_ns_per_pkt") != "")
+			r[k] = mpps(num("raw_ns_per_pkt"))
+		if (num("libsrtp_ns_per_pkt") != "")
+			s[k] = mpps(num("libsrtp_ns_per_pkt"))
+	}
+	END {
+		f = dir "/pipe.dat"
+		printf "" > f
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			printf "\"%s\" %s %s %s %s\n", k, (k in p) ? p[k] : "-", (k in q) ? q[k] : "-",
+				(k in r) ? r[k] : "-", (k in s) ? s[k] : "-" > f
+		}
+		close(f)
+		print n + 0 > (dir "/n")
+		print "rtpseal pipeline on one worker core, ipsec-mb " version " (" arch "), " srtp > (dir "/title")
+	}' "$in"
+	n=$(cat "$tmp/n")
+	if [ "$n" -eq 0 ]; then
+		echo "plot: no pipeline rows in $in: nothing to plot" >&2
+		exit 0
+	fi
+	cat >"$tmp/plot.gp" <<EOF
+set terminal pngcairo noenhanced size $((120 * n + 300)),560 font "sans,10"
+set output "$out"
+set datafile missing "-"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set grid ytics
+set yrange [0:*]
+set offsets 0, 0, graph 0.12, 0
+set key top right box opaque
+set ylabel "Mpps (1000 / busy ns per packet, one worker)"
+set xlabel "direction, RTP payload (bytes, or the realistic mix)"
+set title "$(cat "$tmp/title")"
+set xrange [-0.6:$n - 0.4]
+plot "$tmp/pipe.dat" using 2:xtic(1) title "rtpseal pipeline (UDP checksum in software)" lc rgb "#1f77b4", \\
+     "" using 3 title "rtpseal pipeline (zero UDP checksum kept)" lc rgb "#6baed6", \\
+     "" using 4 title "ipsec-mb direct (crypto floor)" lc rgb "#c6dbef", \\
+     "" using 5 title "libsrtp2 srtp_protect / srtp_unprotect" lc rgb "#2ca02c", \\
+     for [i=0:3] "" using (\$0 + (i - 1.5) / 5.0):(column(i + 2)):(sprintf("%.1f", column(i + 2))) \\
+        with labels offset 0, 0.7 font ",8" notitle
+EOF
+	status=0
+	gnuplot "$tmp/plot.gp" 2>"$tmp/err" || status=$?
+	grep -v 'Skipping data file with no valid points' "$tmp/err" >&2 || :
+	[ "$status" -eq 0 ] || exit 1
+	echo "plot: wrote $out" >&2
+	exit 0
+fi
 
 # One table per key size: payload, then Mpps of lib, raw, openssl, libsrtp
 # ("-" where a bench did not run). Also writes the title and the libsrtp

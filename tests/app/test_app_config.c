@@ -103,6 +103,10 @@ static void check_defaults(const struct rs_config *c)
 	assert_int_equal(c->generator.streams_per_channel, 4);
 	assert_int_equal(c->generator.audio_share, 70);
 	assert_int_equal(c->generator.seed, 1);
+	assert_int_equal(c->generator.audio_payload, 0);
+	assert_int_equal(c->generator.video_payload, 0);
+	assert_int_equal(c->generator.udp_checksum, 1);
+	assert_int_equal(c->generator.rtcp, 1);
 }
 
 static void check_general(const struct rs_config *c)
@@ -256,6 +260,18 @@ static void check_generator(const struct rs_config *c)
 	assert_int_equal(c->generator.streams_per_channel, 1024);
 	assert_int_equal(c->generator.audio_share, 0);
 	assert_int_equal(c->generator.seed, UINT64_MAX);
+	assert_int_equal(c->generator.audio_payload, 1);
+	assert_int_equal(c->generator.video_payload, 1400);
+	assert_int_equal(c->generator.udp_checksum, 0);
+	assert_int_equal(c->generator.rtcp, 0);
+}
+
+static void check_generator_on(const struct rs_config *c)
+{
+	assert_int_equal(c->generator.audio_payload, 160);
+	assert_int_equal(c->generator.video_payload, 0);
+	assert_int_equal(c->generator.udp_checksum, 1);
+	assert_int_equal(c->generator.rtcp, 1);
 }
 
 static void check_generator_defaults(const struct rs_config *c)
@@ -265,6 +281,10 @@ static void check_generator_defaults(const struct rs_config *c)
 	assert_int_equal(c->generator.streams_per_channel, 4);
 	assert_int_equal(c->generator.audio_share, 70);
 	assert_int_equal(c->generator.seed, 1);
+	assert_int_equal(c->generator.audio_payload, 0);
+	assert_int_equal(c->generator.video_payload, 0);
+	assert_int_equal(c->generator.udp_checksum, 1);
+	assert_int_equal(c->generator.rtcp, 1);
 }
 
 static void check_key_file(const struct rs_config *c)
@@ -338,8 +358,13 @@ static const struct cfg_case cases[] = {
        check_two_channels),
     OK("generator_all_keys",
        PORTS "[generator]\nport = 0\nrate_pps = 250000\nstreams_per_channel = 1024\n"
-	     "audio_share = 0\nseed = 18446744073709551615\n",
+	     "audio_share = 0\nseed = 18446744073709551615\naudio_payload = 1\n"
+	     "video_payload = 1400\nudp_checksum = off\nrtcp = off\n",
        check_generator),
+    OK("generator_on_fixed_audio",
+       PORTS "[generator]\nport = 0\naudio_payload = 160\nvideo_payload = 0\n"
+	     "udp_checksum = on\nrtcp = on\n",
+       check_generator_on),
     OK("generator_defaults", PORTS "[generator]\nport = 0\n", check_generator_defaults),
     OK_KF("key_file_0600",
 	  PORTS "[channel a]\nmode = AES_128_GCM2\nkey_file = @KEYFILE@\nsalt = " GCM2_SALT
@@ -598,6 +623,22 @@ static const struct cfg_case cases[] = {
 	"rate_pps", "0..1000000000"),
     BAD("generator_unknown_key", PORTS "[generator]\nport = 0\npps = 5\n", "[generator]", "pps",
 	"unknown key"),
+    BAD("generator_audio_payload_big", PORTS "[generator]\nport = 0\naudio_payload = 1401\n",
+	"[generator]", "audio_payload", "0..1400"),
+    BAD("generator_video_payload_big", PORTS "[generator]\nport = 0\nvideo_payload = 65536\n",
+	"[generator]", "video_payload", "0..1400"),
+    BAD("generator_video_payload_sign", PORTS "[generator]\nport = 0\nvideo_payload = -1\n",
+	"[generator]", "video_payload", "decimal"),
+    BAD("generator_udp_checksum_yes", PORTS "[generator]\nport = 0\nudp_checksum = yes\n",
+	"[generator]", "udp_checksum", "on or off"),
+    BAD("generator_udp_checksum_case", PORTS "[generator]\nport = 0\nudp_checksum = ON\n",
+	"[generator]", "udp_checksum", "on or off"),
+    BAD("generator_rtcp_1", PORTS "[generator]\nport = 0\nrtcp = 1\n", "[generator]", "rtcp",
+	"on or off"),
+    BAD("generator_rtcp_empty", PORTS "[generator]\nport = 0\nrtcp =\n", "[generator]", "rtcp",
+	"empty"),
+    BAD("generator_rtcp_twice", PORTS "[generator]\nport = 0\nrtcp = on\nrtcp = off\n",
+	"[generator]", "rtcp", "twice"),
 
     /* ---- what rte_cfgfile would skip or truncate silently ---- */
     BAD("line_without_equals", "[general]\nburst 32\n" PORTS, "[general]", NULL, ":2:"),
@@ -773,6 +814,55 @@ static void test_demo_conf(void **state)
 	assert_int_equal(cfg.channels[1].policy[RS_CLASS_OTHER], RS_POLICY_DROP);
 	rs_config_free(&cfg);
 	free(path);
+}
+
+/* The pipeline bench's configs (perf/pipeline-*.conf, perf/bench_pipeline.sh):
+ * the 3-port loop, AES-128 channels, one generator shape each. */
+static void test_bench_confs(void **state)
+{
+	static const struct {
+		const char *file;
+		unsigned audio_share, audio_payload, video_payload, rtcp, udp_checksum;
+		enum rs_class_policy policy;
+	} confs[] = {
+	    {"../perf/pipeline-audio160.conf", 100, 160, 0, 0, 1, RS_POLICY_ENCRYPT},
+	    {"../perf/pipeline-video1200.conf", 0, 0, 1200, 0, 1, RS_POLICY_ENCRYPT},
+	    {"../perf/pipeline-mix.conf", 70, 0, 0, 1, 1, RS_POLICY_ENCRYPT},
+	    {"../perf/pipeline-passthrough.conf", 100, 160, 0, 0, 0, RS_POLICY_PASS},
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(confs); i++) {
+		struct rs_config cfg;
+		char err[RS_ERR_MSG_MAX] = "";
+		char *path = conf_path(confs[i].file);
+
+		if (rs_config_load(path, &cfg, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(cfg.n_ports, 3);
+		assert_int_equal(cfg.ports[0].role, RS_ROLE_CLEAR);
+		assert_int_equal(cfg.ports[0].peer, 1);
+		assert_int_equal(cfg.ports[1].role, RS_ROLE_CIPHER);
+		assert_int_equal(cfg.ports[1].peer, 2);
+		assert_int_equal(cfg.ports[2].peer, 1);
+		assert_true(cfg.generator.enabled);
+		assert_int_equal(cfg.generator.port, 0);
+		assert_int_equal(cfg.generator.rate_pps, 0);
+		assert_int_equal(cfg.generator.streams_per_channel, 4);
+		assert_int_equal(cfg.generator.audio_share, confs[i].audio_share);
+		assert_int_equal(cfg.generator.audio_payload, confs[i].audio_payload);
+		assert_int_equal(cfg.generator.video_payload, confs[i].video_payload);
+		assert_int_equal(cfg.generator.rtcp, confs[i].rtcp);
+		assert_int_equal(cfg.generator.udp_checksum, confs[i].udp_checksum);
+		assert_int_equal(cfg.n_channels, 4);
+		for (unsigned c = 0; c < cfg.n_channels; c++) {
+			assert_int_equal(cfg.channels[c].mode, RS_MODE_AEAD_AES_128_GCM);
+			for (unsigned k = 0; k < RS_CLASS_COUNT; k++)
+				assert_int_equal(cfg.channels[c].policy[k], confs[i].policy);
+		}
+		rs_config_free(&cfg);
+		free(path);
+	}
 }
 
 static void test_gateway_conf(void **state)
@@ -973,10 +1063,10 @@ static void test_missing_config(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_demo_conf),	      cmocka_unit_test(test_gateway_conf),
-	    cmocka_unit_test(test_channel_conf_make), cmocka_unit_test(test_channel_key_make),
-	    cmocka_unit_test(test_key_file_read),     cmocka_unit_test(test_match_parse_format),
-	    cmocka_unit_test(test_missing_config),
+	    cmocka_unit_test(test_demo_conf),	       cmocka_unit_test(test_bench_confs),
+	    cmocka_unit_test(test_gateway_conf),       cmocka_unit_test(test_channel_conf_make),
+	    cmocka_unit_test(test_channel_key_make),   cmocka_unit_test(test_key_file_read),
+	    cmocka_unit_test(test_match_parse_format), cmocka_unit_test(test_missing_config),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(cases) + ARRAY_SIZE(fixed)];
 	size_t n = 0;

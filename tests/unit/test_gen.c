@@ -5,7 +5,8 @@
  * IPv4 and UDP checksums recomputed here, RTP sequence and timestamp steps,
  * audio sizes, video packetisation and key frames, RTCP SR/SDES layout and
  * sender counts, the payload pattern, noise share, media rates, media-time
- * order, determinism, and never a byte written past the frame.
+ * order, determinism, fixed payload sizes, and never a byte written past
+ * the frame.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -297,7 +298,11 @@ static void check_rtp(struct run *r, const uint8_t *p, size_t len, const struct 
 
 		assert_int_equal(ri.marker, 0);
 		assert_false(info->key_frame);
-		assert_in_range(ri.payload_len, RS_GEN_AUDIO_PAYLOAD_MIN, RS_GEN_AUDIO_PAYLOAD_MAX);
+		if (r->conf.audio_payload)
+			assert_int_equal(ri.payload_len, r->conf.audio_payload);
+		else
+			assert_in_range(ri.payload_len, RS_GEN_AUDIO_PAYLOAD_MIN,
+					RS_GEN_AUDIO_PAYLOAD_MAX);
 		if (s->packets) {
 			assert_int_equal(ri.payload_len, s->payload_len);
 			assert_int_equal(ri.timestamp, s->last_ts + step);
@@ -305,7 +310,10 @@ static void check_rtp(struct run *r, const uint8_t *p, size_t len, const struct 
 		s->payload_len = ri.payload_len;
 	} else {
 		assert_int_equal(info->media, RS_CLASS_VIDEO);
-		assert_in_range(ri.payload_len, 1, RS_GEN_VIDEO_PAYLOAD_MAX);
+		if (r->conf.video_payload)
+			assert_int_equal(ri.payload_len, r->conf.video_payload);
+		else
+			assert_in_range(ri.payload_len, 1, RS_GEN_VIDEO_PAYLOAD_MAX);
 		if (s->packets) {
 			/* a new timestamp only after a marked packet, and 90 kHz / 30 on */
 			if (s->last_marker)
@@ -343,6 +351,7 @@ static void check_frame(struct run *r, const uint8_t *buf, size_t len,
 	r->frames++;
 	if (info->is_arp) {
 		check_arp(buf, len, info, r);
+		assert_int_equal(info->payload_len, 0);
 		r->arp++;
 		return;
 	}
@@ -354,6 +363,9 @@ static void check_frame(struct run *r, const uint8_t *buf, size_t len,
 	assert_memory_equal(buf + 6, r->conf.src_mac, 6);
 	payload = buf + f.payload_off;
 	assert_int_equal(rs_demux(payload, f.payload_len), info->kind);
+	/* RTP: the payload after the 20-byte header with its extension */
+	assert_int_equal(info->payload_len,
+			 f.payload_len - (info->kind == RS_KIND_RTP ? RTP_HDR_WITH_EXT : 0));
 
 	assert_true(info->channel < r->conf.n_channels);
 	ch = &r->ch[info->channel];
@@ -762,6 +774,97 @@ static void test_long_run(void **state)
 	free(r);
 }
 
+/* Fixed sizes: every audio packet audio_payload bytes, every video packet
+ * video_payload bytes (check_rtp), each frame whole packets of it, key
+ * frames as before; the rest of the model unchanged. */
+static void test_fixed_payloads(void **state)
+{
+	static const struct {
+		unsigned audio, video;
+	} sizes[] = {{160, 1200}, {1400, 1400}, {1, 20}, {13, 13}, {14, 0}, {0, 700}};
+	unsigned c, i, f;
+
+	(void)state;
+	for (c = 0; c < ARRAY_SIZE(sizes); c++) {
+		struct run *r = run_new();
+		unsigned audio = 0, video = 0;
+
+		add_v4(r, 2, 5004, 0, 96);
+		add_v6(r, 3, 6000, 111, 97); /* 82-byte headers: 13 bytes make 95 */
+		r->conf.audio_share = 50;
+		r->conf.noise_permille = 10;
+		r->conf.audio_payload = sizes[c].audio;
+		r->conf.video_payload = sizes[c].video;
+		run_gen(r, 400000, 2.5);
+		assert_int_equal(r->n_seen, 8);
+		for (i = 0; i < r->n_seen; i++) {
+			const struct seen *s = &r->seen[i];
+			unsigned keys = 0;
+
+			if (s->media == RS_CLASS_AUDIO) {
+				audio++;
+				assert_in_range(s->packets, 120, 126); /* 50 per second */
+				continue;
+			}
+			video++;
+			assert_in_range(s->frames, 72, 76); /* 30 per second */
+			for (f = 0; f < s->frames && f < MAX_FRAMES; f++) {
+				keys += s->frame_is_key[f];
+				if (sizes[c].video) {
+					assert_int_equal(s->frame_size[f] % sizes[c].video, 0);
+					assert_true(s->frame_size[f] >= 2000);
+				}
+			}
+			assert_in_range(keys, 1, 3);
+		}
+		assert_int_equal(audio, 4);
+		assert_int_equal(video, 4);
+		free(r);
+	}
+}
+
+/* A fixed audio size leaves the rest of the model as it was: the same
+ * streams, sequence numbers, timestamps and media times, frame by frame. */
+static void test_fixed_audio_same_model(void **state)
+{
+	static const struct rs_gen_channel ch = {
+	    .ip_version = 4, .dst_addr = {10, 0, 0, 2}, .dst_port = 5004, .audio_pt = 0};
+	static uint8_t ba[RS_GEN_FRAME_MAX], bb[RS_GEN_FRAME_MAX];
+	struct rs_gen_conf conf;
+	struct rs_gen *a, *b;
+	struct rs_gen_info ia, ib;
+	enum rs_status st;
+	unsigned i;
+
+	(void)state;
+	rs_gen_conf_init(&conf);
+	conf.channels = &ch;
+	conf.n_channels = 1;
+	conf.audio_share = 100;
+	a = rs_gen_new(&conf, &st);
+	conf.audio_payload = 33;
+	b = rs_gen_new(&conf, &st);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (i = 0; i < 5000; i++) {
+		size_t la = rs_gen_next(a, ba, sizeof(ba), &ia);
+		size_t lb = rs_gen_next(b, bb, sizeof(bb), &ib);
+
+		assert_int_equal(ia.kind, ib.kind);
+		assert_int_equal(ia.ssrc, ib.ssrc);
+		assert_int_equal(ia.time_ns, ib.time_ns);
+		if (ia.kind != RS_KIND_RTP) {
+			assert_int_equal(la, lb);
+			continue;
+		}
+		assert_int_equal(ib.payload_len, 33);
+		assert_int_equal(lb, la - ia.payload_len + 33);
+		assert_memory_equal(ba + 42, bb + 42, 8); /* RTP header: seq, ts */
+	}
+	rs_gen_free(a);
+	rs_gen_free(b);
+}
+
 enum bad_field {
 	BAD_N_CHANNELS,
 	BAD_CHANNELS_NULL,
@@ -773,6 +876,8 @@ enum bad_field {
 	BAD_NOISE,
 	BAD_PORT_BASE,
 	BAD_STREAMS,
+	BAD_AUDIO_PAYLOAD,
+	BAD_VIDEO_PAYLOAD,
 };
 
 static void spoil(struct rs_gen_conf *conf, struct rs_gen_channel *ch, enum bad_field field,
@@ -809,6 +914,12 @@ static void spoil(struct rs_gen_conf *conf, struct rs_gen_channel *ch, enum bad_
 	case BAD_STREAMS:
 		conf->streams_per_channel = value;
 		break;
+	case BAD_AUDIO_PAYLOAD:
+		conf->audio_payload = value;
+		break;
+	case BAD_VIDEO_PAYLOAD:
+		conf->video_payload = value;
+		break;
 	}
 }
 
@@ -832,6 +943,9 @@ static void test_bad_conf(void **state)
 	    {"noise 1000", BAD_NOISE, 1000},
 	    {"port base 0", BAD_PORT_BASE, 0},
 	    {"source ports run out", BAD_STREAMS, 20000},
+	    {"audio payload 1401", BAD_AUDIO_PAYLOAD, RS_GEN_PAYLOAD_FIXED_MAX + 1},
+	    {"video payload 1401", BAD_VIDEO_PAYLOAD, RS_GEN_PAYLOAD_FIXED_MAX + 1},
+	    {"video payload huge", BAD_VIDEO_PAYLOAD, 0xffffffffu},
 	};
 	const struct rs_gen_channel ok = two_channels[0];
 	struct rs_gen_conf conf;
@@ -863,6 +977,8 @@ static void test_bad_conf(void **state)
 	conf.n_channels = 1;
 	conf.noise_permille = 999;
 	conf.streams_per_channel = 0; /* default 4 */
+	conf.audio_payload = RS_GEN_PAYLOAD_FIXED_MAX;
+	conf.video_payload = RS_GEN_PAYLOAD_FIXED_MAX;
 	{
 		struct rs_gen *g = rs_gen_new(&conf, &st);
 
@@ -891,6 +1007,8 @@ static void test_conf_defaults(void **state)
 	assert_int_equal(conf.rtcp, 1);
 	assert_int_equal(conf.noise_permille, 0);
 	assert_int_equal(conf.udp_checksum, 1);
+	assert_int_equal(conf.audio_payload, 0);
+	assert_int_equal(conf.video_payload, 0);
 	assert_memory_equal(conf.src_mac, src_mac, 6);
 	assert_memory_equal(conf.dst_mac, dst_mac, 6);
 	assert_memory_equal(conf.src_addr, src4, 4);
@@ -937,6 +1055,8 @@ int main(void)
 	    cmocka_unit_test(test_deterministic),
 	    cmocka_unit_test(test_small_buffer),
 	    cmocka_unit_test(test_long_run),
+	    cmocka_unit_test(test_fixed_payloads),
+	    cmocka_unit_test(test_fixed_audio_same_model),
 	    cmocka_unit_test(test_bad_conf),
 	    cmocka_unit_test(test_conf_defaults),
 	    cmocka_unit_test(test_payload_pattern),
