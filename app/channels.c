@@ -277,6 +277,8 @@ int rs_channel_remove(struct rs_channel_table *t, const char *name, char *err, s
 	free_positions(t, pos, n);
 	t->free_slots[t->n_free++] = ch->slot;
 	t->n--;
+	/* workers sweep their stream tables for the dead channel's streams */
+	__atomic_fetch_add(&t->removals, 1, __ATOMIC_RELEASE);
 	channel_free(ch);
 	return 0;
 }

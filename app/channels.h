@@ -69,6 +69,7 @@ struct rs_channel_table {
 	unsigned n;
 	unsigned capacity;
 	uint32_t next_gen;
+	uint64_t removals; /* channels removed so far (atomic): workers sweep when it moves */
 	struct rte_rcu_qsbr *rcu; /* NULL until workers run: nothing to wait for */
 	const struct rs_observer_set *observers;
 	uint64_t overlap_ms;

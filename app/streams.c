@@ -105,7 +105,7 @@ unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
 			 void (*on_remove)(const void *ctx, const struct rs_stream_key *key,
 					   const struct rs_stream_entry *e),
-			 const void *ctx)
+			 const void *ctx, int *done)
 {
 	unsigned removed = 0;
 
@@ -115,6 +115,7 @@ unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 		int32_t pos = rte_hash_iterate(t->h, &k, &data, &t->sweep_next);
 		if (pos < 0) {
 			t->sweep_next = 0;
+			*done = 1;
 			break;
 		}
 		const struct rs_stream_key *key = k;

@@ -77,12 +77,13 @@ struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, 
 
 /* Remove up to budget streams whose channel is gone (alive(slot, gen)
  * false), continuing where the last call stopped; on_remove(ctx, key, entry),
- * if given, is told of each first. Returns how many. */
+ * if given, is told of each first. *done is set when the pass reached the
+ * end of the table. Returns how many were removed. */
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
 			 void (*on_remove)(const void *ctx, const struct rs_stream_key *key,
 					   const struct rs_stream_entry *e),
-			 const void *ctx);
+			 const void *ctx, int *done);
 
 static inline struct rs_stream *rs_stream_state(const struct rs_stream_table *t,
 						struct rs_stream_entry *e, unsigned which)

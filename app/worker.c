@@ -631,6 +631,27 @@ static void release_stream(const void *ctx, const struct rs_stream_key *key,
 	rte_spinlock_unlock(&app->owner_lock);
 }
 
+/* After a channel removal, one pass over the stream table in small steps
+ * frees the removed channel's stream states (never while nothing was
+ * removed: iterating an idle table costs more than the packets do). */
+static void sweep_streams(struct rs_worker *w)
+{
+	uint64_t removals = __atomic_load_n(&w->app->channels.removals, __ATOMIC_ACQUIRE);
+
+	if (removals != w->swept_removals) {
+		w->swept_removals = removals;
+		w->sweeping = 1; /* one full pass from the start */
+		w->streams.sweep_next = 0;
+	}
+	if (!w->sweeping)
+		return;
+	int done = 0;
+	rs_stream_sweep(&w->streams, SWEEP_BUDGET, channel_alive,
+			w->app->stream_owner ? release_stream : NULL, w->app, &done);
+	if (done)
+		w->sweeping = 0;
+}
+
 /* Packets other workers received for streams this one owns; already
  * counted as received, so they go straight to the pipeline, a run of
  * same-port packets at a time. */
@@ -681,8 +702,7 @@ int rs_worker_main(void *arg)
 		}
 		if (w->app->handoff[w->index])
 			take_handoffs(w, m);
-		rs_stream_sweep(&w->streams, SWEEP_BUDGET, channel_alive,
-				w->app->stream_owner ? release_stream : NULL, w->app);
+		sweep_streams(w);
 		/* nothing from the channel table is held past this point */
 		if (rcu)
 			rte_rcu_qsbr_quiescent(rcu, w->index);

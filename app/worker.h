@@ -60,6 +60,8 @@ struct rs_worker {
 	struct rs_chan_counters *chan; /* by channel slot */
 	struct rs_observer_counters obs[RS_MAX_OBSERVERS];
 	uint32_t obs_refused_logged; /* bit per observer */
+	uint64_t swept_removals;     /* channel removals this worker's sweep has covered */
+	int sweeping;		     /* a sweep pass is under way */
 	struct rs_rx_queue rxq[RS_MAX_PORTS];
 	struct rte_eth_dev_tx_buffer *txb[RS_MAX_PORTS];
 	struct rs_tx_ctx txctx[RS_MAX_PORTS];
