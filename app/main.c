@@ -203,6 +203,28 @@ static int workers_idle_for(const struct rs_app *app, uint64_t cycles)
 	return 1;
 }
 
+/* --observer LIB.so@NAME for a NAME the config does not have: may be added
+ * later through the control socket, or a typo. Say so. */
+static void warn_unknown_observer_channels(const struct rs_app *app)
+{
+	for (unsigned i = 0; i < app->observers.n; i++) {
+		char list[sizeof(app->observers.slot[i].channels)];
+		char *save = NULL;
+		snprintf(list, sizeof(list), "%s", app->observers.slot[i].channels);
+		for (char *name = strtok_r(list, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save)) {
+			unsigned c = 0;
+			while (c < app->cfg.n_channels && strcmp(app->cfg.channels[c].name, name))
+				c++;
+			if (c == app->cfg.n_channels)
+				printf("rtpseal: warning: observer %s is attached to channel %s, "
+				       "which the "
+				       "config does not define (yet)\n",
+				       app->observers.slot[i].ops->name, name);
+		}
+	}
+}
+
 /* Several workers: the shared stream-owner table and one hand-off ring per
  * worker (see claim_stream in worker.c). */
 static int ownership_init(struct rs_app *app, char *err, size_t err_size)
@@ -294,6 +316,7 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 				     err_size) < 0)
 			return -1;
 	app->channels.observers = &app->observers;
+	warn_unknown_observer_channels(app);
 	/* key derivation and precompute happen here, never in a worker */
 	eng = rs_engine_new(&st);
 	if (!eng) {
@@ -443,7 +466,8 @@ static json_t *observers_json(const struct rs_app *app)
 		json_object_set_new(o, "packets", json_integer((json_int_t)sum.packets));
 		json_object_set_new(o, "drops", json_integer((json_int_t)sum.drops));
 		json_object_set_new(o, "refused", json_integer((json_int_t)sum.refused));
-		if (s->ops->stats && s->ops->stats(s->ctx, text, sizeof(text)) == 0) {
+		int (*stats)(void *, char *, size_t) = rs_observer_stats_fn(s);
+		if (stats && stats(s->ctx, text, sizeof(text)) == 0) {
 			text[sizeof(text) - 1] = '\0';
 			json_t *own = json_loads(text, 0, NULL);
 			if (own)

@@ -8,6 +8,7 @@
 #ifndef RS_APP_OBSERVERS_H
 #define RS_APP_OBSERVERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -40,6 +41,15 @@ struct rs_observer_counters {
 int rs_observer_load(struct rs_observer_set *set, const char *spec, unsigned n_workers, char *err,
 		     size_t err_size);
 void rs_observers_unload(struct rs_observer_set *set);
+
+/* The optional stats callback, if the observer's table is long enough to
+ * hold it (an ABI-1 table may end after the four callbacks). */
+static inline int (*rs_observer_stats_fn(const struct rs_observer_slot *s))(void *, char *, size_t)
+{
+	if (s->ops->struct_size < offsetof(struct rs_observer, stats) + sizeof(s->ops->stats))
+		return NULL;
+	return s->ops->stats;
+}
 
 /* Bit i set: observer i is attached to the channel of that name. */
 uint32_t rs_observers_mask(const struct rs_observer_set *set, const char *channel);

@@ -163,14 +163,15 @@ static int cmd_observers(const char *cmd, const char *params, struct rte_tel_dat
 
 static int cmd_observer_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	static char text[RTE_TEL_MAX_SINGLE_STRING_LEN];
+	char text[RTE_TEL_MAX_SINGLE_STRING_LEN]; /* telemetry clients have threads of their own */
 
 	(void)cmd;
 	for (unsigned i = 0; params && i < tel_app->observers.n; i++) {
 		const struct rs_observer_slot *s = &tel_app->observers.slot[i];
-		if (strcmp(s->ops->name, params) || !s->ops->stats)
+		int (*stats)(void *, char *, size_t) = rs_observer_stats_fn(s);
+		if (strcmp(s->ops->name, params) || !stats)
 			continue;
-		if (s->ops->stats(s->ctx, text, sizeof(text)) != 0)
+		if (stats(s->ctx, text, sizeof(text)) != 0)
 			return -1;
 		text[sizeof(text) - 1] = '\0';
 		rte_tel_data_string(d, text);

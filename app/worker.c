@@ -375,7 +375,9 @@ static void observe(struct rs_worker *w, enum rs_direction dir, struct pkt_meta 
 	struct rs_observer_packet opk[RS_BURST_MAX];
 	uint16_t idx[RS_BURST_MAX];
 
-	for (unsigned o = 0; o < set->n; o++) {
+	/* the receive side undoes what the send side did: reverse order */
+	for (unsigned step = 0; step < set->n; step++) {
+		unsigned o = dir == RS_DIR_SEAL ? step : set->n - 1 - step;
 		const struct rs_observer *ops = set->slot[o].ops;
 		for (unsigned cls = RS_CLASS_AUDIO; cls <= RS_CLASS_VIDEO; cls++) {
 			rs_observer_burst_fn fn =
@@ -388,7 +390,9 @@ static void observe(struct rs_worker *w, enum rs_direction dir, struct pkt_meta 
 				continue;
 			for (uint16_t i = 0; i < n; i++) {
 				struct pkt_meta *pm = &meta[i];
-				if (pm->cls != cls || !(pm->ch && (pm->ch->obs_mask & (1u << o))))
+				/* only classified packets have a class and channel */
+				if ((pm->verdict != V_CUSTOM && pm->verdict != V_CRYPTO) ||
+				    pm->cls != cls || !(pm->ch->obs_mask & (1u << o)))
 					continue;
 				struct rs_observer_packet *op = &opk[k];
 				if (pm->verdict == V_CUSTOM) {

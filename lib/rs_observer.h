@@ -13,6 +13,9 @@
  * a channel whose mode is `custom`). A callback may rewrite the packet in
  * place, change its length within `capacity`, or drop it.
  *
+ * Several observers run in the order given on the send side and in reverse
+ * order on the receive side, so stacked transforms undo each other.
+ *
  * Stable ABI: the table starts with abi_version and struct_size; rtpseal
  * refuses a table whose version it does not speak. Callbacks run on worker
  * lcores, concurrently on different workers (a stream always stays on one

@@ -61,6 +61,9 @@ done
 rm -rf "$outdir"
 mkdir -p "$outdir"
 start=$(date +%s)
+# EAL runtime directories of this script's runs (root and non-root places)
+trap 'rm -rf /var/run/dpdk/rtpseal-bobs-$$ "${XDG_RUNTIME_DIR:-/tmp}"/dpdk/rtpseal-bobs-$$ \
+	/tmp/dpdk/rtpseal-bobs-$$ 2>/dev/null' EXIT
 
 # The configs: the generator's mix on four channels, built-in SRTP or
 # mode custom. BENCH ONLY keys (public).
