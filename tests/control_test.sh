@@ -896,21 +896,33 @@ steady_check "after the framing tests: channel.list identical, no drop"
 
 # ==== 3. another uid ===========================================================
 echo "# 3. another uid (t=$((SECONDS - t0)) s)"
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# uid 65534 may not be able to reach the build tree (a clone under a 0700
+# directory, as CI's): it runs copies of the clients, with the libraries
+# they load from outside the system paths (ipsec-mb 2.0 from .deps/).
+nobody_bin=$tmp/nobody-bin
+mkdir -p "$nobody_bin"
+cp "$CTL" "$CLIENT" "$nobody_bin/"
+ldd "$CTL" "$CLIENT" | awk '$2 == "=>" && $3 ~ /^\// && $3 !~ /^\/(usr\/)?lib/ { print $3 }' |
+	sort -u | while read -r lib; do cp "$lib" "$nobody_bin/"; done
+chmod -R a+rX "$nobody_bin"
+chmod 711 "$tmp"
+CTL_NOBODY=$nobody_bin/$(basename "$CTL")
+CLIENT_NOBODY=$nobody_bin/$(basename "$CLIENT")
+nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups env LD_LIBRARY_PATH="$nobody_bin")
 check "the socket is mode 0600, owned by root ($(stat -c '%a %U' "$sock"))" \
 	test "$(stat -c '%a %u %F' "$sock")" = "600 0 socket"
 chmod 711 "$tmp" # the directory is no obstacle: the socket's mode is
-timeout 10 "${nobody[@]}" "$CTL" -s "$sock" ping >"$tmp/o" 2>"$tmp/e"
+timeout 10 "${nobody[@]}" "$CTL_NOBODY" -s "$sock" ping >"$tmp/o" 2>"$tmp/e"
 rc=$?
 cat "$tmp/o" "$tmp/e" >>"$corpus/rtpsealctl.log"
 check "uid 65534 on the 0600 socket: non-zero exit ($rc), 'permission denied' explained" \
 	eval 'test "$rc" != 0 && grep -q "permission denied on $sock: only the user rtpseal runs as" "$tmp/e" && test ! -s "$tmp/o"'
-timeout 10 "${nobody[@]}" "$CTL" -s "$sock" --json remove room-42 >"$tmp/o" 2>"$tmp/e"
+timeout 10 "${nobody[@]}" "$CTL_NOBODY" -s "$sock" --json remove room-42 >"$tmp/o" 2>"$tmp/e"
 rc=$?
 cat "$tmp/o" "$tmp/e" >>"$corpus/rtpsealctl.log"
 check "uid 65534 on the 0600 socket: remove refused too (exit $rc)" eval 'test "$rc" != 0 && grep -q "permission denied" "$tmp/e"'
 chmod 666 "$sock"
-out=$(timeout 10 "${nobody[@]}" "$CLIENT" "$sock" send -d 200 $'{"cmd":"channel.remove","name":"room-42"}\n' \
+out=$(timeout 10 "${nobody[@]}" "$CLIENT_NOBODY" "$sock" send -d 200 $'{"cmd":"channel.remove","name":"room-42"}\n' \
 	$'{"cmd":"ping"}\n' 2>>"$corpus/ctl_client.log")
 printf '%s\n' "$out" >>"$corpus/ctl_client.log"
 check "socket loosened to 0666: the daemon refuses uid 65534 itself (SO_PEERCRED) and hangs up" \
@@ -919,7 +931,7 @@ check "socket loosened to 0666: the daemon refuses uid 65534 itself (SO_PEERCRED
 good=0
 bad_example=""
 for i in $(seq 12); do
-	timeout 10 "${nobody[@]}" "$CTL" -s "$sock" ping >"$tmp/o" 2>"$tmp/e"
+	timeout 10 "${nobody[@]}" "$CTL_NOBODY" -s "$sock" ping >"$tmp/o" 2>"$tmp/e"
 	rc=$?
 	cat "$tmp/o" "$tmp/e" >>"$corpus/rtpsealctl.log"
 	if [ "$rc" = 1 ] && grep -q "rtpsealctl: permission denied: uid 65534 is not the owner of this socket" "$tmp/e"; then
@@ -931,7 +943,7 @@ done
 check "socket 0666: rtpsealctl as uid 65534 shows the daemon's refusal and exits 1 ($good of 12 runs)" \
 	test "$good" = 12
 [ -n "$bad_example" ] && echo "#   e.g. $bad_example"
-timeout 10 "${nobody[@]}" "$CTL" -s "$sock" --json remove room-42 >"$tmp/o" 2>"$tmp/e"
+timeout 10 "${nobody[@]}" "$CTL_NOBODY" -s "$sock" --json remove room-42 >"$tmp/o" 2>"$tmp/e"
 cat "$tmp/o" "$tmp/e" >>"$corpus/rtpsealctl.log"
 chmod 600 "$sock"
 chmod 700 "$tmp"
