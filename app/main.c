@@ -304,7 +304,7 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 	app->n_workers = rte_lcore_count() - 1;
 	if (app->n_workers == 0 || app->n_workers > RS_MAX_WORKERS) {
 		snprintf(err, err_size,
-			 "need 1..%u worker lcores besides the main one (e.g. -l 0,1)",
+			 "need 1..%d worker lcores besides the main one (e.g. -l 0,1)",
 			 RS_MAX_WORKERS);
 		return -1;
 	}
