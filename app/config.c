@@ -829,6 +829,41 @@ static int parse_generator(const struct where *w, const struct section *s, struc
 	return 0;
 }
 
+/* [observer NAME]: library (required), channels (optional, comma-separated;
+ * default every channel), args (optional, handed to the observer's init).
+ * Kept as the --observer spec LIB.so[@CHAN,...][:ARGS]. */
+static int parse_observer(const struct where *w, const struct section *s, struct rs_config *cfg)
+{
+	static const char *const known[] = {"library", "channels", "args"};
+	const char *lib = NULL, *channels = NULL, *args = NULL;
+	char list[RS_OBSERVER_SPEC_MAX];
+	size_t n = 0;
+
+	if (check_keys(w, s, known, ARRAY_SIZE(known), NULL) != 0)
+		return -1;
+	for (int i = 0; i < s->n; i++) {
+		int k = word_index(s->e[i].name, known, ARRAY_SIZE(known));
+		const char **slot = k == 0 ? &lib : k == 1 ? &channels : &args;
+		*slot = s->e[i].value;
+	}
+	if (!lib)
+		return fail(w, "library", "missing (path of the observer's .so)");
+	if (strpbrk(lib, "@:"))
+		return fail(w, "library", "a path with '@' or ':' cannot be loaded");
+	if (cfg->n_observers == RS_CONFIG_MAX_OBSERVERS)
+		return fail(w, NULL, "at most %d observers", RS_CONFIG_MAX_OBSERVERS);
+	for (const char *p = channels; p && *p && n + 1 < sizeof(list); p++)
+		if (*p != ' ' && *p != '\t')
+			list[n++] = *p;
+	list[n] = '\0';
+	int len = snprintf(cfg->observers[cfg->n_observers], RS_OBSERVER_SPEC_MAX, "%s%s%s%s%s",
+			   lib, n ? "@" : "", list, args ? ":" : "", args ? args : "");
+	if (len < 0 || len >= RS_OBSERVER_SPEC_MAX)
+		return fail(w, NULL, "library, channels and args too long together");
+	cfg->n_observers++;
+	return 0;
+}
+
 /* "port 3" -> kind "port", arg "3"; "general" -> arg "". once: the
  * [general] section was seen already. */
 static int dispatch(const struct where *w, const struct section *s, struct rs_config *cfg,
@@ -853,9 +888,11 @@ static int dispatch(const struct where *w, const struct section *s, struct rs_co
 		return parse_port(w, s, arg, cfg);
 	if (klen == 7 && strncmp(s->name, "channel", 7) == 0 && !simple)
 		return parse_channel(w, s, arg, cfg);
+	if (klen == 8 && strncmp(s->name, "observer", 8) == 0 && !simple)
+		return parse_observer(w, s, cfg);
 	return fail(w, NULL,
-		    "unknown section (expected [general], [port N], [channel NAME] "
-		    "or [generator])");
+		    "unknown section (expected [general], [port N], [channel NAME], "
+		    "[observer NAME] or [generator])");
 }
 
 /* ---- checks across sections ---- */

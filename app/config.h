@@ -104,6 +104,9 @@ struct rs_generator_conf {
 	unsigned rtcp;	       /* bool, default on: an SR + SDES per stream per second */
 };
 
+#define RS_CONFIG_MAX_OBSERVERS 8
+#define RS_OBSERVER_SPEC_MAX	1536
+
 struct rs_config {
 	char path[RS_PATH_MAX];
 	struct rs_general_conf general;
@@ -112,6 +115,9 @@ struct rs_config {
 	struct rs_channel_conf *channels;
 	unsigned n_channels;
 	struct rs_generator_conf generator;
+	/* [observer NAME] sections as --observer specs: LIB.so[@CHAN,...][:ARGS] */
+	char observers[RS_CONFIG_MAX_OBSERVERS][RS_OBSERVER_SPEC_MAX];
+	unsigned n_observers;
 };
 
 /*

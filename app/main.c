@@ -311,6 +311,11 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 	if (rs_channel_table_init(&app->channels, app->cfg.n_channels + RS_EXTRA_CHANNELS,
 				  app->cfg.general.rekey_overlap_ms, err, err_size) < 0)
 		return -1;
+	/* observers from [observer NAME] sections first, then --observer */
+	for (unsigned i = 0; i < app->cfg.n_observers; i++)
+		if (rs_observer_load(&app->observers, app->cfg.observers[i], app->n_workers, err,
+				     err_size) < 0)
+			return -1;
 	for (unsigned i = 0; i < o->n_observers; i++)
 		if (rs_observer_load(&app->observers, o->observers[i], app->n_workers, err,
 				     err_size) < 0)

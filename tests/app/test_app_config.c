@@ -81,6 +81,13 @@ struct cfg_case {
 
 /* ---- success checks ---- */
 
+static void check_observers(const struct rs_config *cfg)
+{
+	assert_int_equal(cfg->n_observers, 2);
+	assert_string_equal(cfg->observers[0], "/opt/obs/aes.so@room-1,room-2:/etc/k.txt");
+	assert_string_equal(cfg->observers[1], "hist.so");
+}
+
 static void check_defaults(const struct rs_config *c)
 {
 	assert_string_equal(c->general.control_socket, "");
@@ -381,6 +388,16 @@ static const struct cfg_case cases[] = {
        check_long_name),
 
     /* ---- sections ---- */
+    OK("observer_sections",
+       PORTS "[observer enc]\nlibrary = /opt/obs/aes.so\nchannels = room-1, room-2\n"
+	     "args = /etc/k.txt\n[observer hist]\nlibrary = hist.so\n",
+       check_observers),
+    BAD("observer_no_library", PORTS "[observer x]\nargs = a\n", "[observer x]", "library",
+	"missing"),
+    BAD("observer_unknown_key", PORTS "[observer x]\nlibrary = a.so\npath = b\n", "[observer x]",
+	"path", NULL),
+    BAD("observer_path_colon", PORTS "[observer x]\nlibrary = a:b.so\n", "[observer x]", "library",
+	"'@' or ':'"),
     BAD("unknown_section", PORTS "[ports 2]\nrole = clear\n", "[ports 2]", NULL, "unknown section"),
     BAD("port_without_number", PORTS "[port]\nrole = clear\n", "[port]", NULL, "unknown section"),
     BAD("general_with_argument", PORTS "[general x]\nburst = 1\n", "[general x]", NULL,
