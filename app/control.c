@@ -164,29 +164,6 @@ static json_t *cmd_ping(struct rs_app *app, struct rs_engine *eng, json_t *req)
 			 rs_engine_ipsec_version());
 }
 
-static json_t *counters_json(const struct rs_counters *c)
-{
-	json_t *o = json_object();
-	json_t *drops = json_object();
-
-	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
-		json_object_set_new(drops, rs_drop_reason_name(r),
-				    json_integer((json_int_t)c->drops[r]));
-	json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->rx_packets));
-	json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->tx_packets));
-	json_object_set_new(o, "drops", drops);
-	json_object_set_new(o, "audio_packets", json_integer((json_int_t)c->audio_packets));
-	json_object_set_new(o, "video_packets", json_integer((json_int_t)c->video_packets));
-	json_object_set_new(o, "rtcp_packets", json_integer((json_int_t)c->rtcp_packets));
-	json_object_set_new(o, "passthrough_packets",
-			    json_integer((json_int_t)c->passthrough_packets));
-	json_object_set_new(o, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
-	json_object_set_new(o, "opened_packets", json_integer((json_int_t)c->opened_packets));
-	json_object_set_new(o, "opened_prev_key", json_integer((json_int_t)c->opened_prev_key));
-	json_object_set_new(o, "streams", json_integer((json_int_t)c->streams));
-	return o;
-}
-
 static json_t *cmd_stats(struct rs_app *app, struct rs_engine *eng, json_t *req)
 {
 	const struct rs_counters *per[RS_MAX_WORKERS];
@@ -198,7 +175,7 @@ static json_t *cmd_stats(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	for (unsigned i = 0; i < app->n_workers; i++)
 		per[i] = &app->workers[i]->c;
 	rs_counters_sum(&total, per, app->n_workers);
-	json_object_set_new(r, "stats", counters_json(&total));
+	json_object_set_new(r, "stats", rs_counters_json(&total));
 	json_object_set_new(r, "channels", json_integer(app->channels.n));
 	return r;
 }

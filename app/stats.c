@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Summing, printing and exporting counters. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -101,32 +102,50 @@ void rs_stats_print_summary(FILE *out, const struct rs_counters *c, double secon
 	fflush(out);
 }
 
+/* The scalar counters, by the names the JSON and the control socket use. */
+static const struct {
+	const char *name;
+	size_t off;
+} counter_fields[] = {
+    {"rx_packets", offsetof(struct rs_counters, rx_packets)},
+    {"tx_packets", offsetof(struct rs_counters, tx_packets)},
+    {"audio_packets", offsetof(struct rs_counters, audio_packets)},
+    {"video_packets", offsetof(struct rs_counters, video_packets)},
+    {"other_media_packets", offsetof(struct rs_counters, other_media_packets)},
+    {"rtcp_packets", offsetof(struct rs_counters, rtcp_packets)},
+    {"passthrough_packets", offsetof(struct rs_counters, passthrough_packets)},
+    {"custom_packets", offsetof(struct rs_counters, custom_packets)},
+    {"handed_off", offsetof(struct rs_counters, handed_off)},
+    {"sealed_packets", offsetof(struct rs_counters, sealed_packets)},
+    {"opened_packets", offsetof(struct rs_counters, opened_packets)},
+    {"opened_prev_key", offsetof(struct rs_counters, opened_prev_key)},
+    {"streams", offsetof(struct rs_counters, streams)},
+};
+
 json_t *rs_counters_json(const struct rs_counters *c)
 {
 	json_t *o = json_object();
+	json_t *drops = json_object();
 
-	json_object_set_new(o, "rx_packets", json_integer((json_int_t)c->rx_packets));
-	json_object_set_new(o, "tx_packets", json_integer((json_int_t)c->tx_packets));
+	for (size_t i = 0; i < sizeof(counter_fields) / sizeof(counter_fields[0]); i++) {
+		uint64_t v = *(const uint64_t *)((const uint8_t *)c + counter_fields[i].off);
+		json_object_set_new(o, counter_fields[i].name, json_integer((json_int_t)v));
+	}
+	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
+		json_object_set_new(drops, rs_drop_reason_name(r),
+				    json_integer((json_int_t)c->drops[r]));
+	json_object_set_new(o, "drops", drops);
 	json_object_set_new(o, "drops_total", json_integer((json_int_t)rs_counters_drops_total(c)));
-	json_object_set_new(o, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
-	json_object_set_new(o, "opened_packets", json_integer((json_int_t)c->opened_packets));
-	json_object_set_new(o, "passthrough_packets",
-			    json_integer((json_int_t)c->passthrough_packets));
-	json_object_set_new(o, "streams", json_integer((json_int_t)c->streams));
 	return o;
 }
 
 int rs_stats_write_json(const char *path, const struct rs_counters *c, double seconds,
 			unsigned n_ports, json_t *extra)
 {
-	json_t *root = json_object();
-	json_t *drops = json_object();
+	json_t *root = rs_counters_json(c);
 	json_t *ports = json_array();
 	int rc = -1;
 
-	for (unsigned r = 0; r < RS_DROP_COUNT; r++)
-		json_object_set_new(drops, rs_drop_reason_name(r),
-				    json_integer((json_int_t)c->drops[r]));
 	for (unsigned p = 0; p < n_ports; p++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "port", json_integer(p));
@@ -139,24 +158,6 @@ int rs_stats_write_json(const char *path, const struct rs_counters *c, double se
 		json_array_append_new(ports, o);
 	}
 	json_object_set_new(root, "seconds", json_real(seconds));
-	json_object_set_new(root, "rx_packets", json_integer((json_int_t)c->rx_packets));
-	json_object_set_new(root, "tx_packets", json_integer((json_int_t)c->tx_packets));
-	json_object_set_new(root, "drops", drops);
-	json_object_set_new(root, "drops_total",
-			    json_integer((json_int_t)rs_counters_drops_total(c)));
-	json_object_set_new(root, "audio_packets", json_integer((json_int_t)c->audio_packets));
-	json_object_set_new(root, "video_packets", json_integer((json_int_t)c->video_packets));
-	json_object_set_new(root, "other_media_packets",
-			    json_integer((json_int_t)c->other_media_packets));
-	json_object_set_new(root, "rtcp_packets", json_integer((json_int_t)c->rtcp_packets));
-	json_object_set_new(root, "passthrough_packets",
-			    json_integer((json_int_t)c->passthrough_packets));
-	json_object_set_new(root, "custom_packets", json_integer((json_int_t)c->custom_packets));
-	json_object_set_new(root, "handed_off", json_integer((json_int_t)c->handed_off));
-	json_object_set_new(root, "sealed_packets", json_integer((json_int_t)c->sealed_packets));
-	json_object_set_new(root, "opened_packets", json_integer((json_int_t)c->opened_packets));
-	json_object_set_new(root, "opened_prev_key", json_integer((json_int_t)c->opened_prev_key));
-	json_object_set_new(root, "streams", json_integer((json_int_t)c->streams));
 	json_object_set_new(root, "ports", ports);
 	/* pipeline cost per packet on busy bursts, by direction */
 	static const char *const dir_names[2] = {"seal", "open"};

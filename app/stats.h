@@ -67,7 +67,8 @@ struct json_t;
 int rs_stats_write_json(const char *path, const struct rs_counters *c, double seconds,
 			unsigned n_ports, struct json_t *extra);
 
-/* Per-worker counters as a JSON object (for the "workers" array). */
+/* Counters as a JSON object: every scalar counter, drops by reason and
+ * drops_total (stats JSON, its "workers" array, the control socket). */
 struct json_t *rs_counters_json(const struct rs_counters *c);
 
 #endif

@@ -291,7 +291,10 @@ static inline void prefetch_packet(const struct rs_packet *p)
 	__builtin_prefetch(p->stream);
 }
 
-unsigned rs_seal_burst(struct rs_engine *eng, struct rs_packet *pkts, unsigned n)
+/* One loop for both directions; `one` is a constant at each call site, so
+ * the compiler inlines it. */
+static inline unsigned burst(struct rs_engine *eng, struct rs_packet *pkts, unsigned n,
+			     enum rs_status (*one)(struct rs_engine *, struct rs_packet *))
 {
 	unsigned ok = 0;
 
@@ -300,25 +303,20 @@ unsigned rs_seal_burst(struct rs_engine *eng, struct rs_packet *pkts, unsigned n
 	for (unsigned i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			prefetch_packet(&pkts[i + PREFETCH_AHEAD]);
-		pkts[i].status = (uint16_t)seal_one(eng, &pkts[i]);
+		pkts[i].status = (uint16_t)one(eng, &pkts[i]);
 		ok += pkts[i].status == RS_OK;
 	}
 	return ok;
 }
 
+unsigned rs_seal_burst(struct rs_engine *eng, struct rs_packet *pkts, unsigned n)
+{
+	return burst(eng, pkts, n, seal_one);
+}
+
 unsigned rs_open_burst(struct rs_engine *eng, struct rs_packet *pkts, unsigned n)
 {
-	unsigned ok = 0;
-
-	for (unsigned i = 0; i < n && i < PREFETCH_AHEAD; i++)
-		prefetch_packet(&pkts[i]);
-	for (unsigned i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n)
-			prefetch_packet(&pkts[i + PREFETCH_AHEAD]);
-		pkts[i].status = (uint16_t)open_one(eng, &pkts[i]);
-		ok += pkts[i].status == RS_OK;
-	}
-	return ok;
+	return burst(eng, pkts, n, open_one);
 }
 
 enum rs_status rs_seal(struct rs_engine *eng, struct rs_packet *pkt)
