@@ -165,6 +165,60 @@ style:
 format:
 	clang-format -i $(STYLE_SRCS)
 
+# ---- fuzz: libFuzzer targets (tests/fuzz/) ---------------------------------
+# Built with clang from the sources (never the gcc objects) into
+# $(BUILD)/fuzz/, with -fsanitize=fuzzer,address,undefined (objects get
+# fuzzer-no-link: the same instrumentation, no main). `make fuzz` replays
+# tests/fuzz/regressions/<target>/, then fuzzes each target FUZZ_SECONDS on a
+# copy of tests/fuzz/corpus/<target>/ and fails if any crashed.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_TARGETS := fuzz_parse fuzz_open fuzz_control fuzz_config
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -march=native -DLINUX -D_GNU_SOURCE -Wall -Wextra \
+	-Wno-missing-field-initializers $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP \
+	-Ilib -Iapp $(IPSEC_CFLAGS)
+FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
+FUZZ_LIB := $(FUZZ_DIR)/librtpseal.a
+FUZZ_APP_CORE_OBJS := $(APP_CORE_OBJS:$(BUILD)/obj/%=$(FUZZ_DIR)/obj/%)
+
+.PHONY: fuzz fuzz-build
+
+$(FUZZ_DIR)/obj/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/app/%.o: app/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(DPDK_CFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(DPDK_CFLAGS) $(FUZZ_CFLAGS) -Werror -c $< -o $@
+
+$(FUZZ_LIB): $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_parse $(FUZZ_DIR)/fuzz_open: $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(FUZZ_DIR)/fuzz_config: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_config.o $(FUZZ_DIR)/obj/app/config.o \
+		$(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(DPDK_LIBS) $(LIB_LIBS)
+
+$(FUZZ_DIR)/fuzz_control: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_control.o $(FUZZ_APP_CORE_OBJS) \
+		$(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(APP_LIBS)
+
+fuzz-build: check-deps $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+# ---- end fuzz ----------------------------------------------------------------
+
 clean:
 	rm -rf build
 

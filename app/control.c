@@ -52,6 +52,35 @@ static uint64_t now_ms(void)
 
 static json_t *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+				 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (n == 2 && s[0] < 0xc2)
+		return 0; /* overlong */
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Messages quote names from the request, and truncation may cut a
+ * multi-byte character: JSON strings must be valid UTF-8, so any byte that
+ * does not start a complete sequence becomes '?'. */
+static void utf8_sanitize(char *s)
+{
+	while (*s) {
+		size_t n = utf8_seq((const unsigned char *)s);
+		if (!n) {
+			*s++ = '?';
+			continue;
+		}
+		s += n;
+	}
+}
+
 static json_t *error_reply(const char *fmt, ...)
 {
 	char msg[RS_ERR_MSG_MAX];
@@ -60,6 +89,7 @@ static json_t *error_reply(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_sanitize(msg);
 	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
 }
 
@@ -402,6 +432,8 @@ char *rs_control_handle(struct rs_app *app, struct rs_engine *eng, const char *l
 	else
 		resp = dispatch(app, eng, req);
 	pthread_mutex_unlock(&app->ctl_lock);
+	if (!resp)
+		resp = json_pack("{s:b,s:s}", "ok", 0, "error", "internal error building the reply");
 	if (req) {
 		wipe_secrets(req);
 		json_decref(req);
