@@ -56,7 +56,10 @@ int rs_channel_table_init(struct rs_channel_table *t, unsigned capacity, uint64_
 	t->by_id = rte_zmalloc("rs_channels", capacity * sizeof(*t->by_id), 0);
 	t->free_slots = malloc(capacity * sizeof(*t->free_slots));
 	if (!t->by_match || !t->by_name || !t->by_id || !t->free_slots) {
-		snprintf(err, err_size, "cannot allocate a channel table for %u channels",
+		snprintf(err, err_size,
+			 "cannot allocate a channel table for %u channels: lower [general] "
+			 "max_channels, or give DPDK more memory (-m MB with --no-huge, else more "
+			 "hugepages)",
 			 capacity);
 		rs_channel_table_free(t);
 		return -1;
@@ -99,6 +102,37 @@ static void channel_free(struct rs_channel *ch)
 		return;
 	keyset_free(ch->keys, 1);
 	rte_free(ch);
+}
+
+/* The overlap list: appended at rekey, so ordered by deadline. */
+static void overlap_unlink(struct rs_channel_table *t, struct rs_channel *ch)
+{
+	if (!ch->previous_until_ms)
+		return;
+	if (ch->overlap_prev)
+		ch->overlap_prev->overlap_next = ch->overlap_next;
+	else
+		t->overlap_head = ch->overlap_next;
+	if (ch->overlap_next)
+		ch->overlap_next->overlap_prev = ch->overlap_prev;
+	else
+		t->overlap_tail = ch->overlap_prev;
+	ch->overlap_prev = ch->overlap_next = NULL;
+	ch->previous_until_ms = 0;
+	t->n_overlap--;
+}
+
+static void overlap_append(struct rs_channel_table *t, struct rs_channel *ch, uint64_t until_ms)
+{
+	ch->previous_until_ms = until_ms;
+	ch->overlap_next = NULL;
+	ch->overlap_prev = t->overlap_tail;
+	if (t->overlap_tail)
+		t->overlap_tail->overlap_next = ch;
+	else
+		t->overlap_head = ch;
+	t->overlap_tail = ch;
+	t->n_overlap++;
 }
 
 /* Wait until no worker can still hold what was just unpublished. */
@@ -244,11 +278,13 @@ int rs_channel_add(struct rs_channel_table *t, const struct rs_channel_conf *cc,
 		}
 	}
 	t->n++;
+	__atomic_fetch_add(&t->changes, 1, __ATOMIC_RELEASE);
 	return 0;
 
 unwind:
 	/* workers may already have seen it through the matches hashed so far */
 	hashed = unhash_matches(t, ch, hashed, pos);
+	__atomic_fetch_add(&t->changes, 1, __ATOMIC_RELEASE);
 	rte_hash_del_key(t->by_name, &nk);
 	__atomic_store_n(&t->by_id[ch->slot], NULL, __ATOMIC_RELEASE);
 	grace_period(t);
@@ -270,9 +306,12 @@ int rs_channel_remove(struct rs_channel_table *t, const char *name, char *err, s
 		return -1;
 	}
 	n = unhash_matches(t, ch, ch->n_match, pos);
+	/* before the grace period: cached lookups go with it */
+	__atomic_fetch_add(&t->changes, 1, __ATOMIC_RELEASE);
 	name_key(&nk, ch->name);
 	rte_hash_del_key(t->by_name, &nk);
 	__atomic_store_n(&t->by_id[ch->slot], NULL, __ATOMIC_RELEASE);
+	overlap_unlink(t, ch);
 	grace_period(t);
 	free_positions(t, pos, n);
 	t->free_slots[t->n_free++] = ch->slot;
@@ -334,7 +373,10 @@ int rs_channel_rekey(struct rs_channel_table *t, const char *name, const struct 
 	/* the old current key keeps opening packets during the overlap;
 	 * the old previous (if any) is done */
 	ks->previous = t->overlap_ms ? old->current : NULL;
-	ch->previous_until_ms = t->overlap_ms ? now_ms + t->overlap_ms : 0;
+	/* a rekey during an overlap restarts it: to the tail of the list */
+	overlap_unlink(t, ch);
+	if (t->overlap_ms)
+		overlap_append(t, ch, now_ms + t->overlap_ms);
 	publish_keys(t, ch, (struct rs_keyset *)ks, t->overlap_ms == 0);
 	ch->rekeys++;
 	return 0;
@@ -342,18 +384,27 @@ int rs_channel_rekey(struct rs_channel_table *t, const char *name, const struct 
 
 void rs_channel_expire_previous(struct rs_channel_table *t, uint64_t now_ms)
 {
-	for (unsigned slot = 0; slot < t->capacity; slot++) {
-		struct rs_channel *ch = t->by_id[slot];
-		if (!ch || !ch->previous_until_ms || now_ms < ch->previous_until_ms)
-			continue;
+	struct rs_keyset *old[64];
+	unsigned n = 0;
+	struct rs_channel *ch;
+
+	/* publish up to 64 key sets without their previous key, then one grace
+	 * period for all of them */
+	while (n < RTE_DIM(old) && (ch = t->overlap_head) != NULL &&
+	       now_ms >= ch->previous_until_ms) {
 		struct rs_keyset *ks = rte_zmalloc("rs_keyset", sizeof(*ks), RTE_CACHE_LINE_SIZE);
 		if (!ks)
-			return; /* try again on the next tick */
+			break; /* try again on the next tick */
 		*ks = *ch->keys;
 		ks->previous = NULL;
-		ch->previous_until_ms = 0;
-		publish_keys(t, ch, ks, 0);
+		overlap_unlink(t, ch);
+		old[n++] = __atomic_exchange_n(&ch->keys, ks, __ATOMIC_ACQ_REL);
 	}
+	if (!n)
+		return;
+	grace_period(t);
+	for (unsigned i = 0; i < n; i++)
+		keyset_free(old[i], 0);
 }
 
 void rs_channel_table_free(struct rs_channel_table *t)

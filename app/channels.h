@@ -41,6 +41,8 @@ struct rs_channel {
 	struct rs_keyset *keys; /* atomic: workers load it with acquire */
 	/* control side only */
 	uint64_t previous_until_ms; /* when the overlap ends (0: no previous) */
+	/* in the table's overlap list while previous_until_ms != 0 */
+	struct rs_channel *overlap_prev, *overlap_next;
 	uint64_t rekeys;
 	struct rs_match match[RS_MAX_MATCHES];
 	unsigned n_match;
@@ -70,7 +72,16 @@ struct rs_channel_table {
 	unsigned capacity;
 	uint32_t next_gen;
 	uint64_t removals; /* channels removed so far (atomic): workers sweep when it moves */
+	/* adds and removes so far (atomic), bumped once the match table changed
+	 * and before any grace period: workers drop their flow caches when it
+	 * moves (app/flow_cache.h) */
+	uint64_t changes;
 	struct rte_rcu_qsbr *rcu; /* NULL until workers run: nothing to wait for */
+	/* channels whose previous key still opens packets, oldest rekey first:
+	 * every overlap is overlap_ms long, so this is also deadline order and
+	 * expiry only looks at the head (O(channels in overlap), not O(capacity)) */
+	struct rs_channel *overlap_head, *overlap_tail;
+	unsigned n_overlap;
 	const struct rs_observer_set *observers;
 	uint64_t overlap_ms;
 };
@@ -90,7 +101,8 @@ int rs_channel_rekey(struct rs_channel_table *t, const char *name, const struct 
 		     size_t err_size);
 int rs_channel_remove(struct rs_channel_table *t, const char *name, char *err, size_t err_size);
 struct rs_channel *rs_channel_find(const struct rs_channel_table *t, const char *name);
-/* End overlaps that are over: the previous key stops opening packets. */
+/* End overlaps that are over: the previous key stops opening packets.
+ * Costs O(overlaps ending now), whatever the table's size. */
 void rs_channel_expire_previous(struct rs_channel_table *t, uint64_t now_ms);
 
 void rs_match_key_from_conf(struct rs_match_key *k, const struct rs_match *m);

@@ -28,6 +28,7 @@
 
 #include "config.h"
 #include "rs_gen.h"
+#include "rs_gen_spread.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -141,6 +142,8 @@ static const struct field general_fields[] = {
     {"fragments", F_PASS, GEN(fragments), 0, 0, 0, 0},
     {"ipv6_ext", F_PASS, GEN(ipv6_ext), 0, 0, 0, 0},
     {"no_channel", F_PASS, GEN(no_channel), 0, 0, 0, 0},
+    {"max_channels", F_UINT, GEN(max_channels), 0, 1, RS_MAX_CHANNELS_LIMIT, 0},
+    {"max_streams", F_UINT, GEN(max_streams), 0, 1024, RS_MAX_STREAMS_LIMIT, 0},
 };
 
 static const struct field port_fields[] = {
@@ -160,6 +163,7 @@ static const struct field generator_fields[] = {
     {"video_payload", F_UINT, GENR(video_payload), 0, 0, RS_GEN_PAYLOAD_FIXED_MAX, 0},
     {"udp_checksum", F_ONOFF, GENR(udp_checksum), 0, 0, 0, 0},
     {"rtcp", F_ONOFF, GENR(rtcp), 0, 0, 0, 0},
+    {"spread_channels", F_UINT, GENR(spread_channels), 0, 0, RS_GEN_SPREAD_CHANNELS_MAX, 0},
 };
 
 static int set_mac(const struct where *w, const struct field *f, const char *v, uint8_t *base)
@@ -967,6 +971,33 @@ static int check_matches(const char *path, const struct rs_config *cfg, char *er
 	return 0;
 }
 
+/* Table sizes against what the file asks of them. */
+static int check_sizes(const char *path, const struct rs_config *cfg, char *err, size_t err_size)
+{
+	const struct rs_generator_conf *g = &cfg->generator;
+	unsigned max = cfg->general.max_channels;
+	struct where w = {path, "general", err, err_size};
+
+	if (max && max < cfg->n_channels)
+		return fail(&w, "max_channels",
+			    "%u is fewer than the %u channels this file defines", max,
+			    cfg->n_channels);
+	if (!g->enabled || !g->spread_channels)
+		return 0;
+	w.section = "generator";
+	if ((uint64_t)g->spread_channels * g->streams_per_channel > RS_GEN_SPREAD_STREAMS_MAX)
+		return fail(&w, "spread_channels",
+			    "%u channels x %u streams_per_channel is more than %u streams",
+			    g->spread_channels, g->streams_per_channel, RS_GEN_SPREAD_STREAMS_MAX);
+	if ((uint64_t)g->spread_channels + cfg->n_channels >
+	    (max ? max : (uint64_t)cfg->n_channels + RS_EXTRA_CHANNELS))
+		return fail(&w, "spread_channels",
+			    "%u channels do not fit the channel table: set [general] max_channels "
+			    "to at least %u",
+			    g->spread_channels, g->spread_channels + cfg->n_channels);
+	return 0;
+}
+
 /* ---- the file ---- */
 
 /*
@@ -1141,6 +1172,8 @@ static void config_defaults(struct rs_config *cfg, const char *path)
 	cfg->general.fragments = RS_PASS;
 	cfg->general.ipv6_ext = RS_PASS;
 	cfg->general.no_channel = RS_DROP;
+	cfg->general.max_channels = 0; /* the file's channels + RS_EXTRA_CHANNELS */
+	cfg->general.max_streams = RS_DEFAULT_MAX_STREAMS;
 	cfg->generator.rate_pps = 0;
 	cfg->generator.streams_per_channel = 4;
 	cfg->generator.audio_share = 70;
@@ -1176,6 +1209,8 @@ int rs_config_load(const char *path, struct rs_config *cfg, char *err, size_t er
 		rc = check_ports(path, cfg, err, err_size);
 	if (rc == 0)
 		rc = check_matches(path, cfg, err, err_size);
+	if (rc == 0)
+		rc = check_sizes(path, cfg, err, err_size);
 	if (rc != 0)
 		rs_config_free(cfg);
 	return rc;

@@ -87,7 +87,16 @@ struct rs_general_conf {
 	enum rs_pass_policy fragments;	  /* IP fragments: default pass */
 	enum rs_pass_policy ipv6_ext;	  /* IPv6 with extension headers: default pass */
 	enum rs_pass_policy no_channel;	  /* RTP/RTCP matching no channel: default drop */
+	/* channel table capacity, config file and control socket together;
+	 * 0 (default): the file's channels + RS_EXTRA_CHANNELS */
+	unsigned max_channels;
+	unsigned max_streams; /* stream states per worker, default RS_DEFAULT_MAX_STREAMS */
 };
+
+#define RS_EXTRA_CHANNELS      4096 /* room for channel.add when max_channels is not set */
+#define RS_MAX_CHANNELS_LIMIT  16777216
+#define RS_DEFAULT_MAX_STREAMS 65536
+#define RS_MAX_STREAMS_LIMIT   33554432
 
 struct rs_generator_conf {
 	uint8_t enabled;
@@ -102,6 +111,9 @@ struct rs_generator_conf {
 	unsigned video_payload;
 	unsigned udp_checksum; /* bool, default on: IPv4 UDP checksums */
 	unsigned rtcp;	       /* bool, default on: an SR + SDES per stream per second */
+	/* > 0: traffic for this many channels of the address pattern
+	 * (rs_gen_spread_addr) the control socket adds, not the file's */
+	unsigned spread_channels;
 };
 
 #define RS_CONFIG_MAX_OBSERVERS 8

@@ -55,8 +55,11 @@ static json_t *error_reply(const char *fmt, ...) __attribute__((format(printf, 1
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_seq(const unsigned char *s)
 {
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-				 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	size_t n = s[0] < 0x80		   ? 1
+		   : (s[0] & 0xe0) == 0xc0 ? 2
+		   : (s[0] & 0xf0) == 0xe0 ? 3
+		   : (s[0] & 0xf8) == 0xf0 ? 4
+					   : 0;
 
 	if (n == 2 && s[0] < 0xc2)
 		return 0; /* overlong */
@@ -205,8 +208,22 @@ static json_t *cmd_stats(struct rs_app *app, struct rs_engine *eng, json_t *req)
 	for (unsigned i = 0; i < app->n_workers; i++)
 		per[i] = &app->workers[i]->c;
 	rs_counters_sum(&total, per, app->n_workers);
-	json_object_set_new(r, "stats", rs_counters_json(&total));
+	json_t *st = rs_counters_json(&total);
+	/* busy cycles so far, as ns (deltas of two replies give the pipeline's
+	 * cost per packet over an interval: perf/bench_scale.sh) */
+	static const char *const dir_names[2] = {"seal", "open"};
+	for (unsigned d = 0; d < 2; d++) {
+		char key[32];
+		snprintf(key, sizeof(key), "%s_busy_packets", dir_names[d]);
+		json_object_set_new(st, key, json_integer((json_int_t)total.busy_packets[d]));
+		snprintf(key, sizeof(key), "%s_busy_ns", dir_names[d]);
+		json_object_set_new(st, key,
+				    json_integer((json_int_t)((double)total.busy_cycles[d] * 1e9 /
+							      (double)rte_get_tsc_hz())));
+	}
+	json_object_set_new(r, "stats", st);
 	json_object_set_new(r, "channels", json_integer(app->channels.n));
+	json_object_set_new(r, "max_channels", json_integer(app->channels.capacity));
 	return r;
 }
 
@@ -433,7 +450,8 @@ char *rs_control_handle(struct rs_app *app, struct rs_engine *eng, const char *l
 		resp = dispatch(app, eng, req);
 	pthread_mutex_unlock(&app->ctl_lock);
 	if (!resp)
-		resp = json_pack("{s:b,s:s}", "ok", 0, "error", "internal error building the reply");
+		resp =
+		    json_pack("{s:b,s:s}", "ok", 0, "error", "internal error building the reply");
 	if (req) {
 		wipe_secrets(req);
 		json_decref(req);

@@ -10,6 +10,7 @@
 
 #include "generator.h"
 #include "rs_gen.h"
+#include "rs_gen_spread.h"
 
 #define GEN_BURST 32
 
@@ -27,6 +28,12 @@ struct gen_queue {
 
 struct rs_app_gen {
 	struct rs_gen *model;
+	/* [generator] spread_channels: this instead of model, and no frame
+	 * before the channel table holds spread_wait channels */
+	struct rs_gen_spread *spread;
+	const unsigned *table_n;
+	unsigned spread_wait;
+	int spread_started;
 	struct rte_mempool *pool;
 	uint16_t port;
 	uint16_t n_queues;
@@ -49,7 +56,69 @@ static uint8_t pick_pt(const struct rs_pt_map *map, enum rs_media_class cls, uin
 	return fallback;
 }
 
+static struct rs_app_gen *model_new(const struct rs_app *app, char *err, size_t err_size);
+
+/* Spread traffic (lib/rs_gen_spread.h) for channels the control socket adds. */
+static struct rs_app_gen *spread_new(const struct rs_app *app, char *err, size_t err_size)
+{
+	const struct rs_generator_conf *gc = &app->cfg.generator;
+	struct rs_app_gen *g = calloc(1, sizeof(*g));
+	struct rs_gen_spread_conf conf;
+	enum rs_status st = RS_ERR_NOMEM;
+
+	rs_gen_spread_conf_init(&conf);
+	conf.n_channels = gc->spread_channels;
+	conf.streams_per_channel = gc->streams_per_channel;
+	conf.payload_len = gc->audio_payload;
+	conf.udp_checksum = gc->udp_checksum;
+	conf.seed = gc->seed;
+	if (g)
+		g->spread = rs_gen_spread_new(&conf, &st);
+	if (!g || !g->spread) {
+		snprintf(err, err_size, "generator: spread_channels: %s", rs_strerror(st));
+		free(g);
+		return NULL;
+	}
+	g->table_n = &app->channels.n;
+	g->spread_wait = app->cfg.n_channels + gc->spread_channels;
+	g->pool = app->pool;
+	g->port = gc->port;
+	g->n_queues = (uint16_t)app->n_workers;
+	g->rate_pps = gc->rate_pps;
+	g->tsc_hz = rte_get_tsc_hz();
+	g->start_tsc = rte_rdtsc();
+	printf("rtpseal: generator on port %u: spread traffic, %u streams over %u channels "
+	       "10.64.0.0:%u.. (added through the control socket; it waits for %u channels), "
+	       "audio PT 0, %u B payload, %s; UDP checksums %s; %.1f MB of state\n",
+	       g->port, rs_gen_spread_stream_count(g->spread), gc->spread_channels,
+	       RS_GEN_SPREAD_PORT, g->spread_wait, conf.payload_len ? conf.payload_len : 160,
+	       g->rate_pps ? "paced" : "as fast as the pipeline takes them",
+	       gc->udp_checksum ? "on" : "off", (double)rs_gen_spread_bytes(g->spread) / 1e6);
+	return g;
+}
+
+/* Spread traffic starts once its channels are there. */
+static int spread_ready(struct rs_app_gen *g)
+{
+	if (!g->spread || g->spread_started)
+		return 1;
+	if (__atomic_load_n(g->table_n, __ATOMIC_RELAXED) < g->spread_wait)
+		return 0;
+	g->spread_started = 1;
+	g->start_tsc = rte_rdtsc();
+	printf("rtpseal: generator: %u channels present, spread traffic starts\n", g->spread_wait);
+	fflush(stdout);
+	return 1;
+}
+
 struct rs_app_gen *rs_app_gen_new(const struct rs_app *app, char *err, size_t err_size)
+{
+	if (app->cfg.generator.spread_channels)
+		return spread_new(app, err, err_size);
+	return model_new(app, err, err_size);
+}
+
+static struct rs_app_gen *model_new(const struct rs_app *app, char *err, size_t err_size)
 {
 	const struct rs_generator_conf *gc = &app->cfg.generator;
 	struct rs_gen_channel *chans = calloc(app->cfg.n_channels, sizeof(*chans));
@@ -125,7 +194,7 @@ void rs_app_gen_free(struct rs_app_gen *g)
 
 	if (!g)
 		return;
-	if (g->model) {
+	if (g->model || g->spread) {
 		const struct rs_app_gen_totals *t = &g->totals;
 
 		printf("rtpseal: generator sent %" PRIu64 " frames, %" PRIu64 " bytes:", g->sent,
@@ -142,6 +211,7 @@ void rs_app_gen_free(struct rs_app_gen *g)
 		if (g->q[q].n)
 			rte_pktmbuf_free_bulk(g->q[q].pending, g->q[q].n);
 	rs_gen_free(g->model);
+	rs_gen_spread_free(g->spread);
 	free(g);
 }
 
@@ -179,7 +249,8 @@ static unsigned generate(struct rs_app_gen *g, unsigned budget)
 		if (!m)
 			break;
 		uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-		size_t len = rs_gen_next(g->model, d, rte_pktmbuf_tailroom(m), &info);
+		size_t len = g->spread ? rs_gen_spread_next(g->spread, d, rte_pktmbuf_tailroom(m), &info)
+				       : rs_gen_next(g->model, d, rte_pktmbuf_tailroom(m), &info);
 		if (!len) {
 			rte_pktmbuf_free(m);
 			break;
@@ -209,7 +280,7 @@ unsigned rs_app_gen_step(struct rs_app_gen *g)
 	int full = 0;
 	for (unsigned q = 0; q < g->n_queues; q++)
 		full |= g->q[q].n == GEN_BURST;
-	if (!full && budget && !g->stopped)
+	if (!full && budget && !g->stopped && spread_ready(g))
 		generate(g, budget);
 	for (uint16_t q = 0; q < g->n_queues; q++) {
 		struct gen_queue *gq = &g->q[q];

@@ -32,9 +32,6 @@
 #include "verify.h"
 #include "worker.h"
 
-/* Room for channels added through the control socket beyond the config's. */
-#define RS_EXTRA_CHANNELS 4096
-
 struct options {
 	const char *config;
 	double stats_interval;
@@ -231,7 +228,7 @@ static int ownership_init(struct rs_app *app, char *err, size_t err_size)
 {
 	struct rte_hash_parameters p = {
 	    .name = "rs_stream_owner",
-	    .entries = app->n_workers * STREAMS_PER_CORE,
+	    .entries = app->n_workers * app->cfg.general.max_streams,
 	    .key_len = sizeof(struct rs_stream_key),
 	    .hash_func = rte_hash_crc,
 	    .socket_id = (int)rte_socket_id(),
@@ -251,7 +248,10 @@ static int ownership_init(struct rs_app *app, char *err, size_t err_size)
 			break;
 	}
 	if (!app->stream_owner || !app->handoff[app->n_workers - 1]) {
-		snprintf(err, err_size, "cannot create the stream-ownership table");
+		snprintf(err, err_size,
+			 "cannot create the stream-ownership table (%u entries): lower [general] "
+			 "max_streams, or give DPDK more memory (-m MB with --no-huge)",
+			 app->n_workers * app->cfg.general.max_streams);
 		return -1;
 	}
 	return 0;
@@ -288,6 +288,10 @@ static int start_workers(struct rs_app *app, char *err, size_t err_size)
 			return -1;
 		i++;
 	}
+	printf("rtpseal: tables: %u channels max; %u stream states per worker, %zu bytes each "
+	       "(%.1f MB of DPDK memory per worker with its hash)\n",
+	       app->channels.capacity, app->cfg.general.max_streams,
+	       app->workers[0]->streams.stride, (double)app->workers[0]->streams.bytes / 1e6);
 	i = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore)
 	{
@@ -308,7 +312,10 @@ static int setup(struct rs_app *app, const struct options *o, char *err, size_t 
 			 RS_MAX_WORKERS);
 		return -1;
 	}
-	if (rs_channel_table_init(&app->channels, app->cfg.n_channels + RS_EXTRA_CHANNELS,
+	if (rs_channel_table_init(&app->channels,
+				  app->cfg.general.max_channels
+				      ? app->cfg.general.max_channels
+				      : app->cfg.n_channels + RS_EXTRA_CHANNELS,
 				  app->cfg.general.rekey_overlap_ms, err, err_size) < 0)
 		return -1;
 	/* observers from [observer NAME] sections first, then --observer */

@@ -25,7 +25,10 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	size_t state = RTE_ALIGN_CEIL(rs_stream_size(window), RTE_CACHE_LINE_SIZE);
 	size_t stride = RTE_CACHE_LINE_SIZE + 2 * state;
 
+	struct rte_malloc_socket_stats before, after;
+
 	memset(t, 0, sizeof(*t));
+	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &before);
 	if (rs_stream_size(window) == 0) {
 		snprintf(err, err_size, "replay window %u out of range", window);
 		return -1;
@@ -33,8 +36,11 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	t->h = rte_hash_create(&p);
 	t->mem = rte_zmalloc_socket(name, stride * capacity, RTE_CACHE_LINE_SIZE, socket);
 	if (!t->h || !t->mem) {
-		snprintf(err, err_size, "cannot allocate %u stream states (%zu bytes each)",
-			 capacity, stride);
+		snprintf(err, err_size,
+			 "cannot allocate %u stream states (%zu bytes each, %.0f MB): lower "
+			 "[general] max_streams (or replay_window), or give DPDK more memory "
+			 "(-m MB with --no-huge, else more hugepages)",
+			 capacity, stride, (double)stride * capacity / 1e6);
 		rs_stream_table_free(t);
 		return -1;
 	}
@@ -44,6 +50,8 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	t->start = *start;
 	t->window = window;
 	t->capacity = capacity;
+	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &after);
+	t->bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
 	return 0;
 }
 

@@ -59,6 +59,7 @@ struct rs_stream_table {
 	unsigned samples_per_stream;
 	struct rs_stream_start start;
 	uint32_t sweep_next; /* rte_hash_iterate position */
+	size_t bytes;	     /* DPDK heap the table took (hash and states) */
 };
 
 int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned capacity,

@@ -16,7 +16,10 @@
 #include "stats.h"
 #include "streams.h"
 
-#define STREAMS_PER_CORE 65536 /* stream states a worker holds */
+/* Stream states a worker holds: [general] max_streams. A bridge for
+ * rs_worker_new, which names it with its `app` in scope (to become
+ * app->cfg.general.max_streams there). */
+#define STREAMS_PER_CORE ((app)->cfg.general.max_streams)
 
 struct rte_eth_dev_tx_buffer;
 
