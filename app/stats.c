@@ -120,6 +120,8 @@ static const struct {
     {"opened_packets", offsetof(struct rs_counters, opened_packets)},
     {"opened_prev_key", offsetof(struct rs_counters, opened_prev_key)},
     {"streams", offsetof(struct rs_counters, streams)},
+    {"flow_cache_hits", offsetof(struct rs_counters, flow_cache_hits)},
+    {"flow_cache_misses", offsetof(struct rs_counters, flow_cache_misses)},
 };
 
 json_t *rs_counters_json(const struct rs_counters *c)

@@ -37,6 +37,10 @@ struct rs_counters {
 	uint64_t opened_packets;
 	uint64_t opened_prev_key; /* opened with the previous key (rekey overlap) */
 	uint64_t streams;	  /* stream states created */
+	/* media packets whose channel and stream came from the worker's flow
+	 * cache, and those that needed the hash tables (app/flow_cache.h) */
+	uint64_t flow_cache_hits;
+	uint64_t flow_cache_misses;
 	/* TSC cycles spent on RX bursts that carried packets, from the RX call
 	 * to the last TX hand-off, and those bursts' packets, by direction
 	 * (0 seal, 1 open): the pipeline's cost per packet without idle polls */

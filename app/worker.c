@@ -45,6 +45,7 @@ struct pkt_meta {
 	uint8_t reason;
 	uint8_t cls;
 	uint8_t is_rtcp;
+	uint8_t cached; /* channel (and stream, if any) came from the flow cache */
 	uint16_t pkt;
 	struct rs_channel *ch;
 	const struct rs_keyset *ks;    /* the channel's keys, one snapshot per burst */
@@ -100,7 +101,15 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 		snprintf(err, err_size, "worker %u: out of memory for channel counters", index);
 		goto fail;
 	}
-	if (rs_stream_table_init(&w->streams, name, STREAMS_PER_CORE,
+	w->flows.e = rte_zmalloc_socket("rs_flow_cache", RS_FLOW_CACHE_SIZE * sizeof(*w->flows.e),
+					RTE_CACHE_LINE_SIZE, socket);
+	if (!w->flows.e) {
+		snprintf(err, err_size, "worker %u: out of memory for the flow cache", index);
+		goto fail;
+	}
+	w->flows.epoch = 1;
+	w->flows.changes = __atomic_load_n(&app->channels.changes, __ATOMIC_ACQUIRE);
+	if (rs_stream_table_init(&w->streams, name, app->cfg.general.max_streams,
 				 app->cfg.general.replay_window, app->samples_per_stream,
 				 &app->stream_start, socket, err, err_size) < 0)
 		goto fail;
@@ -133,6 +142,7 @@ void rs_worker_free(struct rs_worker *w)
 	for (unsigned p = 0; p < RS_MAX_PORTS; p++)
 		rte_free(w->txb[p]);
 	rs_stream_table_free(&w->streams);
+	rte_free(w->flows.e);
 	rte_free(w->chan);
 	rs_engine_free(w->eng);
 	rte_free(w);
@@ -229,10 +239,29 @@ static void claim_stream(struct rs_worker *w, const struct rs_channel *ch, uint3
 	rte_spinlock_unlock(&app->owner_lock);
 }
 
+/* The flow key of a candidate: destination and SSRC, read from the packet
+ * itself; 0 when the packet is too short to have an SSRC (classify_stage
+ * then calls it malformed). */
+static inline int flow_key(struct rte_mbuf *m, const struct pkt_meta *pm, enum rs_direction dir,
+			   struct rs_flow_key *k)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *payload = d + pm->fr.payload_off;
+	/* IPv4 destination at 16, IPv6 at 24 */
+	const uint8_t *dst = d + pm->fr.l3_off + (pm->fr.ip_version == 4 ? 16 : 24);
+
+	if (pm->fr.payload_len < (pm->is_rtcp ? RS_RTCP_HDR_LEN : RS_RTP_HDR_LEN))
+		return 0;
+	rs_flow_key_make(k, dst, pm->fr.ip_version, pm->fr.dst_port, (uint8_t)dir,
+			 payload + (pm->is_rtcp ? 4 : 8));
+	return 1;
+}
+
 /* Stage 3: class, policy and stream of a packet whose channel is known;
  * fills the lib packet when it is to be sealed or opened. */
 static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, struct rte_mbuf *m,
-				  struct pkt_meta *pm, struct rs_packet *pk)
+				  struct pkt_meta *pm, const struct rs_flow_key *flow,
+				  struct rs_packet *pk)
 {
 	struct rs_channel *ch = pm->ch;
 	uint8_t *payload = rte_pktmbuf_mtod_offset(m, uint8_t *, pm->fr.payload_off);
@@ -245,6 +274,10 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 		pm->reason = RS_DROP_NO_CHANNEL;
 		return;
 	}
+	/* a new flow: remember its channel now (its stream, if it gets one,
+	 * below), so that passthrough and custom flows skip the lookup too */
+	if (flow && !pm->cached)
+		rs_flow_cache_put(&w->flows, flow, ch, NULL);
 	if (pm->is_rtcp) {
 		if (len < RS_RTCP_HDR_LEN)
 			goto malformed;
@@ -285,12 +318,19 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 		return;
 	}
 	const struct rs_keyset *ks = pm->ks;
-	pm->entry =
-	    rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch, &created);
-	if (!pm->entry) {
-		pm->verdict = V_DROP;
-		pm->reason = RS_DROP_INTERNAL;
-		return;
+	created = 0;
+	/* a cached stream whose ROC epoch moved (rekey with roc reset) goes
+	 * through rs_stream_get, which gives it its new current state */
+	if (!pm->entry || unlikely(pm->entry->roc_epoch != ks->roc_epoch)) {
+		pm->entry = rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch,
+					  &created);
+		if (!pm->entry) {
+			pm->verdict = V_DROP;
+			pm->reason = RS_DROP_INTERNAL;
+			return;
+		}
+		if (flow)
+			rs_flow_cache_put(&w->flows, flow, ch, pm->entry);
 	}
 	pk->stream = rs_stream_current(&w->streams, pm->entry);
 	pk->prev_stream = dir == RS_DIR_OPEN ? rs_stream_previous(&w->streams, pm->entry) : NULL;
@@ -488,20 +528,24 @@ static inline void count_done(struct rs_worker *w, const struct pkt_meta *pm,
 	}
 }
 
-/* The key set of chans[j], loaded once per channel per burst: every packet
- * of a channel in one burst is sealed or opened under the same key set,
- * even when the control thread publishes a rekey meanwhile (a ROC reset
- * restarts stream state, and a packet must never use the old key with the
- * new state). Bursts hold few channels; the scan is short. */
-static inline const struct rs_keyset *keys_snapshot(struct rs_channel *const *chans,
-						    const struct rs_keyset **snap, unsigned j)
+/* The key set of ch, loaded once per channel per burst: every packet of a
+ * channel in one burst is sealed or opened under the same key set, even
+ * when the control thread publishes a rekey meanwhile (a ROC reset restarts
+ * stream state, and a packet must never use the old key with the new
+ * state). The snapshot sits in the worker's per-channel line, stamped with
+ * the burst number, so this is O(1) per packet whatever the channel mix. */
+static inline const struct rs_keyset *keys_snapshot(struct rs_worker *w, struct rs_channel *ch)
 {
-	if (!chans[j])
+	struct rs_chan_counters *cc;
+
+	if (!ch)
 		return NULL;
-	for (unsigned i = 0; i < j; i++)
-		if (chans[i] == chans[j])
-			return snap[j] = snap[i];
-	return snap[j] = rs_channel_keys(chans[j]);
+	cc = chan_counters(w, ch);
+	if (cc->snap_burst != w->burst_no) {
+		cc->snap_burst = w->burst_no;
+		cc->snap_keys = rs_channel_keys(ch);
+	}
+	return cc->snap_keys;
 }
 
 static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint16_t n);
@@ -523,24 +567,51 @@ static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint1
 	const enum rs_direction dir = port->role == RS_ROLE_CLEAR ? RS_DIR_SEAL : RS_DIR_OPEN;
 	struct pkt_meta meta[RS_BURST_MAX];
 	struct rs_match_key keys[RS_BURST_MAX];
+	struct rs_flow_key flows[RS_BURST_MAX];
 	struct rs_channel *chans[RS_BURST_MAX];
-	const struct rs_keyset *snap[RS_BURST_MAX];
-	uint16_t cand[RS_BURST_MAX];
+	uint16_t cand[RS_BURST_MAX], miss[RS_BURST_MAX];
+	uint8_t has_flow[RS_BURST_MAX];
 	struct rs_packet pkts[RS_BURST_MAX];
-	unsigned n_cand = 0, n_pkts = 0;
+	unsigned n_cand = 0, n_miss = 0, n_pkts = 0;
 
+	rs_flow_cache_sync(&w->flows, &w->app->channels);
+	if (unlikely(++w->burst_no == 0))
+		w->burst_no = 1;
 	for (uint16_t i = 0; i < n; i++) {
 		parse_stage(&w->app->cfg.general, m[i], &meta[i], &keys[n_cand]);
 		if (meta[i].verdict == V_CANDIDATE)
 			cand[n_cand++] = i;
 	}
-	if (n_cand)
-		rs_channel_lookup_bulk(&w->app->channels, keys, n_cand, chans);
+	/* the flow cache first; what it does not know goes to the hash tables */
 	for (unsigned j = 0; j < n_cand; j++) {
 		struct pkt_meta *pm = &meta[cand[j]];
-		pm->ch = chans[j];
-		pm->ks = keys_snapshot(chans, snap, j);
-		classify_stage(w, dir, m[cand[j]], pm, &pkts[n_pkts]);
+		const struct rs_flow_entry *fe = NULL;
+
+		has_flow[j] = (uint8_t)flow_key(m[cand[j]], pm, dir, &flows[j]);
+		if (has_flow[j])
+			fe = rs_flow_cache_find(&w->flows, &flows[j]);
+		pm->cached = fe != NULL;
+		if (fe) {
+			pm->ch = fe->ch;
+			pm->entry = fe->stream;
+			continue;
+		}
+		pm->entry = NULL;
+		if (n_miss != j)
+			keys[n_miss] = keys[j];
+		miss[n_miss++] = (uint16_t)j;
+	}
+	if (n_miss)
+		rs_channel_lookup_bulk(&w->app->channels, keys, n_miss, chans);
+	for (unsigned k = 0; k < n_miss; k++)
+		meta[cand[miss[k]]].ch = chans[k];
+	w->c.flow_cache_hits += n_cand - n_miss;
+	w->c.flow_cache_misses += n_miss;
+	for (unsigned j = 0; j < n_cand; j++) {
+		struct pkt_meta *pm = &meta[cand[j]];
+		pm->ks = keys_snapshot(w, pm->ch);
+		classify_stage(w, dir, m[cand[j]], pm, has_flow[j] ? &flows[j] : NULL,
+			       &pkts[n_pkts]);
 		if (pm->verdict == V_CRYPTO)
 			pm->pkt = (uint16_t)n_pkts++;
 	}

@@ -13,13 +13,9 @@
 #include <rte_common.h>
 
 #include "app.h"
+#include "flow_cache.h"
 #include "stats.h"
 #include "streams.h"
-
-/* Stream states a worker holds: [general] max_streams. A bridge for
- * rs_worker_new, which names it with its `app` in scope (to become
- * app->cfg.general.max_streams there). */
-#define STREAMS_PER_CORE ((app)->cfg.general.max_streams)
 
 struct rte_eth_dev_tx_buffer;
 
@@ -39,7 +35,11 @@ struct rs_tx_ctx {
 /* One channel's counters on one worker; gen tells a reused slot apart. */
 struct rs_chan_counters {
 	uint32_t gen;
-	uint32_t pad;
+	/* the channel's key set as this worker's burst snap_burst read it: one
+	 * snapshot per channel per burst (see keys_snapshot in worker.c); kept
+	 * here because count_done writes this line for the packet anyway */
+	uint32_t snap_burst;
+	const struct rs_keyset *snap_keys;
 	uint64_t sealed;
 	uint64_t opened;
 	uint64_t opened_prev_key;
@@ -61,6 +61,8 @@ struct rs_worker {
 	uint64_t last_drain;
 	volatile uint64_t last_rx_tsc;
 	struct rs_chan_counters *chan; /* by channel slot */
+	struct rs_flow_cache flows;
+	uint32_t burst_no; /* bursts processed, never 0 (see snap_burst) */
 	struct rs_observer_counters obs[RS_MAX_OBSERVERS];
 	uint32_t obs_refused_logged; /* bit per observer */
 	uint64_t swept_removals;     /* channel removals this worker's sweep has covered */
