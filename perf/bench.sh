@@ -12,6 +12,9 @@
 # library's multi-core scaling shows next to the bundled one. NAME=system runs
 # only that part; NAME=scaling runs those rows from both builds.
 #
+# perf/bench_scale.sh's row (pipeline_seal_160_spread; NAME=scale: the
+# full 1,000,000-channel case) runs before the crypto rows, see below.
+#
 # Then perf/bench_pipeline.sh: the whole data plane (BUILD/rtpseal, one
 # worker lcore, in-memory ports fed by the built-in generator) with its
 # rows named pipeline_*; see that script. A NAME word containing "pipeline"
@@ -111,6 +114,37 @@ if [ -z "$name" ] || [ -n "$rekey_sel" ]; then
 	name=$rekey_rest
 fi
 # ---- end of the rekey rows ------------------------------------------------------
+
+# ---- scale rows: perf/bench_scale.sh --------------------------------------------
+# pipeline_seal_160_spread: seal at 160 bytes with traffic spread at random
+# over channels loaded through the control socket, as a ratio to one channel
+# (see that script). An empty NAME runs the reduced case (100,000 channels,
+# 400,000 streams); a NAME word containing "scale" runs the full one
+# (1,000,000 channels, 4,000,000 streams, plus its scale_load row) and is
+# taken out of NAME before the rest of this script reads it (NAME=scale:
+# only that).
+scale_sel=""
+scale_rest=""
+IFS=, read -ra scale_words <<<"$name"
+for scale_w in "${scale_words[@]}"; do
+	case $scale_w in
+	'') ;;
+	*scale*) scale_sel=1 ;;
+	*) scale_rest="$scale_rest${scale_rest:+,}$scale_w" ;;
+	esac
+done
+if [ -z "$name" ] || [ -n "$scale_sel" ]; then
+	scale_extra=$extra
+	extra="" # BENCH_ARGS are bench_crypto's
+	run "$build" bash perf/bench_scale.sh "$build" "${scale_sel:+full}"
+	extra=$scale_extra
+	if [ -n "$scale_sel" ] && [ -z "$scale_rest" ]; then
+		echo "bench: $(grep -c '^{' "$out") rows in $out" >&2
+		exit $rc
+	fi
+	name=$scale_rest
+fi
+# ---- end of the scale rows ------------------------------------------------------
 
 # Does NAME ask for the system-ipsec-mb rows? Empty does; so does any
 # comma-separated word that is, or is part of, one of those rows' names.

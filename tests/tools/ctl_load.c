@@ -90,7 +90,7 @@ static int make_request(struct load *l, char *out, size_t size)
 		    out, size,
 		    "{\"cmd\":\"channel.add\",\"name\":\"%s%u\",\"mode\":\"AEAD_AES_128_"
 		    "GCM\",\"key\":\"%s\",\"salt\":\"%s\",\"match\":[\"%u.%u.%u.%u:%u\"]}\n",
-		    l->prefix, i, key, salt, a[0], a[1], a[2], a[3], RS_GEN_SPREAD_PORT);
+		    l->prefix, i, key, salt, a[0], a[1], a[2], a[3], (unsigned)RS_GEN_SPREAD_PORT);
 	}
 	case OP_CHECK:
 		i = l->sample[l->next];
@@ -116,7 +116,7 @@ static void on_reply(struct load *l, const char *line)
 		const char *s;
 		rs_gen_spread_addr(i, a);
 		snprintf(want, sizeof(want), "\"%u.%u.%u.%u:%u\"", a[0], a[1], a[2], a[3],
-			 RS_GEN_SPREAD_PORT);
+			 (unsigned)RS_GEN_SPREAD_PORT);
 		if (!strstr(line, want)) {
 			ok = 0;
 			if (!l->first_error[0])
@@ -286,8 +286,10 @@ int main(int argc, char **argv)
 			    l.first + (unsigned)(mix64(l.seed * 1000003ull + k) % l.count);
 	}
 	fd = connect_to(argv[1]);
-	if (fd < 0)
+	if (fd < 0) {
+		free(l.sample);
 		return 1;
+	}
 	t0 = now_s();
 	rc = run(fd, &l);
 	secs = now_s() - t0;
