@@ -1,5 +1,6 @@
-# rtpseal — see README.md. Targets: deps, all (default), test, bench, style,
-# format, clean. Variables: IPSEC_MB=deps|system, SAN=1, BENCH=name.
+# rtpseal — see README.md. Targets: deps, all (default), test, bench, soak,
+# style, format, clean. Variables: IPSEC_MB=deps|system, SAN=1, BENCH=name,
+# SOAK_SECONDS=N.
 
 IPSEC_MB ?= deps
 SAN ?= 0
@@ -151,6 +152,13 @@ test: all
 
 run: all
 	@bash perf/run.sh $(BUILD)
+
+# Soak (tests/soak.sh): full rate both ways, 1000 channels, rekey storm,
+# churn, injected faults, an observer; exact accounting and flat RSS.
+SOAK_SECONDS ?= 600
+.PHONY: soak
+soak: all
+	@BUILD=$(BUILD) SOAK_SECONDS=$(SOAK_SECONDS) bash tests/soak.sh
 
 bench: all
 	@bash perf/bench.sh $(BUILD) "$(BENCH)"

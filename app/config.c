@@ -825,11 +825,99 @@ static int parse_channel(const struct where *w, const struct section *s, const c
 	return 0;
 }
 
+/* The [generator] fault-injection keys (faults, fault_channel, fault_port;
+ * see struct rs_generator_conf). They are taken out of the section before
+ * the table of plain keys sees the rest, so that table stays as it is.
+ * rest->e points into s->e (not owned). */
+static int parse_generator_faults(const struct where *w, const struct section *s,
+				  struct section *rest, struct rte_cfgfile_entry *rest_e,
+				  struct rs_generator_conf *g)
+{
+	static const struct field faults_field = {"faults", F_UINT, 0, 0, 0, 100, 0};
+	static const struct field port_field = {"fault_port", F_U16, 0, 0, 0, RS_MAX_PORTS - 1, 0};
+
+	memcpy(rest->name, s->name, sizeof(rest->name));
+	rest->e = rest_e;
+	rest->n = 0;
+	for (int i = 0; i < s->n; i++) {
+		const char *k = s->e[i].name, *v = s->e[i].value;
+		int dup = 0;
+		if (strncmp(k, "fault", 5) != 0) {
+			rest_e[rest->n++] = s->e[i];
+			continue;
+		}
+		for (int j = 0; j < i; j++)
+			dup |= strcmp(k, s->e[j].name) == 0;
+		if (dup)
+			return fail(w, k, "given twice");
+		if (strcmp(k, "faults") == 0) {
+			if (set_field(w, &faults_field, v, (uint8_t *)&g->faults) != 0)
+				return -1;
+		} else if (strcmp(k, "fault_port") == 0) {
+			if (set_field(w, &port_field, v, (uint8_t *)&g->fault_port) != 0)
+				return -1;
+			g->has_fault_port = 1;
+		} else if (strcmp(k, "fault_channel") == 0) {
+			if (!*v || strlen(v) >= sizeof(g->fault_channel))
+				return fail(w, k, "must name a [channel NAME]");
+			snprintf(g->fault_channel, sizeof(g->fault_channel), "%s", v);
+		} else {
+			return fail(w, k, "unknown key in this section");
+		}
+	}
+	return 0;
+}
+
 static int parse_generator(const struct where *w, const struct section *s, struct rs_config *cfg)
 {
-	if (apply_fields(w, s, generator_fields, ARRAY_SIZE(generator_fields), &cfg->generator))
+	struct rte_cfgfile_entry *rest_e = calloc((size_t)s->n + 1, sizeof(*rest_e));
+	struct section rest;
+	int rc = -1;
+
+	if (!rest_e)
+		return fail(w, NULL, "out of memory");
+	if (parse_generator_faults(w, s, &rest, rest_e, &cfg->generator) == 0 &&
+	    apply_fields(w, &rest, generator_fields, ARRAY_SIZE(generator_fields),
+			 &cfg->generator) == 0)
+		rc = 0;
+	free(rest_e);
+	if (rc)
 		return -1;
 	cfg->generator.enabled = 1;
+	return 0;
+}
+
+/* The fault keys across sections: the channel exists and has keys, and the
+ * fault port is a cipher port (the generator port is a clear one). Faults
+ * go with the model traffic, not spread_channels. */
+static int check_generator_faults(const char *path, const struct rs_config *cfg, char *err,
+				  size_t err_size)
+{
+	const struct rs_generator_conf *g = &cfg->generator;
+	struct where w = {path, "generator", err, err_size};
+	unsigned c = 0;
+
+	if (!g->enabled)
+		return 0;
+	if (!g->faults) {
+		if (g->fault_channel[0] || g->has_fault_port)
+			return fail(&w, "faults", "missing: fault_channel and fault_port need it");
+		return 0;
+	}
+	if (!g->fault_channel[0])
+		return fail(&w, "fault_channel", "missing (required when faults > 0)");
+	while (c < cfg->n_channels && strcmp(cfg->channels[c].name, g->fault_channel) != 0)
+		c++;
+	if (c == cfg->n_channels)
+		return fail(&w, "fault_channel", "no [channel %s]", g->fault_channel);
+	if (cfg->channels[c].custom)
+		return fail(&w, "fault_channel", "channel %s has mode custom: no SRTP to fault",
+			    g->fault_channel);
+	if (cfg->n_channels < 2)
+		return fail(&w, "fault_channel", "needs another channel for the good traffic");
+	if (g->has_fault_port &&
+	    (g->fault_port >= cfg->n_ports || cfg->ports[g->fault_port].role != RS_ROLE_CIPHER))
+		return fail(&w, "fault_port", "must be a configured cipher port");
 	return 0;
 }
 
@@ -1211,6 +1299,8 @@ int rs_config_load(const char *path, struct rs_config *cfg, char *err, size_t er
 		rc = check_matches(path, cfg, err, err_size);
 	if (rc == 0)
 		rc = check_sizes(path, cfg, err, err_size);
+	if (rc == 0)
+		rc = check_generator_faults(path, cfg, err, err_size);
 	if (rc != 0)
 		rs_config_free(cfg);
 	return rc;

@@ -111,6 +111,16 @@ struct rs_generator_conf {
 	unsigned video_payload;
 	unsigned udp_checksum; /* bool, default on: IPv4 UDP checksums */
 	unsigned rtcp;	       /* bool, default on: an SR + SDES per stream per second */
+	/* Fault injection (the soak, tests/soak.sh): after every 1000 frames
+	 * the generator makes, `faults` bad packets for fault_channel, counted
+	 * by kind: malformed frames and re-sent RTP (-> stale_seq) on the
+	 * generator port and, when fault_port is set (a cipher port), SRTP the
+	 * generator seals itself, sent twice (-> replay) or under a wrong key
+	 * (-> auth_fail). 0 (default): none. */
+	unsigned faults;			 /* 0..100 per 1000 frames */
+	char fault_channel[RS_CHANNEL_NAME_MAX]; /* required when faults > 0 */
+	uint8_t has_fault_port;
+	uint16_t fault_port;
 	/* > 0: traffic for this many channels of the address pattern
 	 * (rs_gen_spread_addr) the control socket adds, not the file's */
 	unsigned spread_channels;

@@ -222,6 +222,14 @@ static json_t *cmd_stats(struct rs_app *app, struct rs_engine *eng, json_t *req)
 							      (double)rte_get_tsc_hz())));
 	}
 	json_object_set_new(r, "stats", st);
+	/* per port rx/tx packets (the soak waits on them: a port drained) */
+	json_t *ports = json_array();
+	for (unsigned p = 0; p < app->n_ports; p++)
+		json_array_append_new(ports,
+				      json_pack("{s:I,s:I}", "rx_packets",
+						(json_int_t)total.ports[p].rx_packets, "tx_packets",
+						(json_int_t)total.ports[p].tx_packets));
+	json_object_set_new(r, "ports", ports);
 	json_object_set_new(r, "channels", json_integer(app->channels.n));
 	json_object_set_new(r, "max_channels", json_integer(app->channels.capacity));
 	return r;

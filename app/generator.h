@@ -54,4 +54,51 @@ struct rs_app_gen_totals {
 
 void rs_app_gen_get_totals(const struct rs_app_gen *g, struct rs_app_gen_totals *t);
 
+/*
+ * Fault injection ([generator] faults, fault_channel, fault_port; the
+ * soak). A second traffic model runs the fault channel's streams (the main
+ * model leaves that channel out, so every packet of it is the generator's
+ * doing): 8 streams, RTP only. Per 1000 frames of the main model, `faults`
+ * bad packets, the kinds in turn:
+ *   MALFORMED  on the generator port, a frame of an even stream broken in
+ *              one of five ways (IP length, UDP length, RTP shorter than its
+ *              header, RTP extension length, RTP padding count 0): the
+ *              pipeline drops it as malformed;
+ *   RESENT     on the generator port, a frame of an even stream sent twice
+ *              back to back: the first is sealed (a good packet), the copy
+ *              is refused (stale_seq, the sealing side's replay);
+ * and with a fault port (a cipher port only the generator feeds, so no
+ * second producer on a worker's ring):
+ *   REPLAY     a frame of an odd stream sealed here with the channel's key,
+ *              sent twice: the first opens, the copy is a replay;
+ *   WRONG_KEY  a frame of an odd stream sealed under a key derived from the
+ *              channel's with every byte changed: auth_fail.
+ * The fault channel must not be rekeyed or removed while this runs, or the
+ * counts stop being exact. Counted when the port takes the frame.
+ */
+enum rs_app_gen_fault {
+	RS_APP_GEN_FAULT_MALFORMED,
+	RS_APP_GEN_FAULT_RESENT,
+	RS_APP_GEN_FAULT_REPLAY,
+	RS_APP_GEN_FAULT_WRONG_KEY,
+	RS_APP_GEN_FAULTS,
+};
+
+struct rs_app_gen_fault_totals {
+	uint64_t injected[RS_APP_GEN_FAULTS];
+	uint64_t good;		  /* good packets of the fault streams (first copies) */
+	uint64_t fault_port_sent; /* frames sent on the fault port, good or not */
+	uint64_t malformed_by[5]; /* MALFORMED by way (the order above) */
+};
+
+/* Zeros when faults are off. */
+void rs_app_gen_get_faults(const struct rs_app_gen *g, struct rs_app_gen_fault_totals *t);
+
+/* The fault port, or -1 when there is none. */
+int rs_app_gen_fault_port(const struct rs_app_gen *g);
+
+/* The drop reason each kind is expected under ("malformed", "stale_seq",
+ * "replay", "auth_fail"). */
+const char *rs_app_gen_fault_reason(enum rs_app_gen_fault kind);
+
 #endif

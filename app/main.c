@@ -428,13 +428,29 @@ static void main_loop(struct rs_app *app, const struct options *o, struct run_st
 }
 
 /* Stop the source, let the workers empty their queues, then stop them. */
+/* The generator's fault port ([generator] fault_port): every frame it was
+ * given must have been received too. */
+static int fault_port_unread(const struct rs_app *app, const struct rs_app_gen *gen)
+{
+	struct rs_app_gen_fault_totals ft;
+	int port = rs_app_gen_fault_port(gen);
+	uint64_t got = 0;
+
+	if (port < 0)
+		return 0;
+	rs_app_gen_get_faults(gen, &ft);
+	for (unsigned i = 0; i < app->n_workers; i++)
+		got += app->workers[i]->c.ports[port].rx_packets;
+	return got < ft.fault_port_sent;
+}
+
 static int generated_unread(const struct rs_app *app, const struct rs_app_gen *gen)
 {
 	uint64_t got = 0;
 
 	for (unsigned i = 0; i < app->n_workers; i++)
 		got += app->workers[i]->c.ports[rs_app_gen_port(gen)].rx_packets;
-	return got < rs_app_gen_sent(gen);
+	return got < rs_app_gen_sent(gen) || fault_port_unread(app, gen);
 }
 
 static void drain_and_stop(struct rs_app *app, struct run_state *rs)
@@ -490,6 +506,38 @@ static json_t *observers_json(const struct rs_app *app)
 	return list;
 }
 
+/* What the generator sent, and the faults it injected by the drop reason
+ * each must be counted under (the soak compares them); NULL without one. */
+static json_t *generator_json(const struct rs_app_gen *gen)
+{
+	static const char *const ways[] = {"ip_len", "udp_len", "rtp_short", "rtp_ext_len",
+					   "rtp_padding"};
+	struct rs_app_gen_fault_totals ft;
+	json_t *o, *faults, *injected, *by;
+
+	if (!gen)
+		return NULL;
+	rs_app_gen_get_faults(gen, &ft);
+	o = json_object();
+	faults = json_object();
+	injected = json_object();
+	by = json_object();
+	json_object_set_new(o, "frames", json_integer((json_int_t)rs_app_gen_sent(gen)));
+	for (unsigned k = 0; k < RS_APP_GEN_FAULTS; k++)
+		json_object_set_new(injected, rs_app_gen_fault_reason(k),
+				    json_integer((json_int_t)ft.injected[k]));
+	for (unsigned w = 0; w < sizeof(ways) / sizeof(ways[0]); w++)
+		json_object_set_new(by, ways[w], json_integer((json_int_t)ft.malformed_by[w]));
+	json_object_set_new(faults, "injected", injected);
+	json_object_set_new(faults, "malformed_by", by);
+	json_object_set_new(faults, "good", json_integer((json_int_t)ft.good));
+	json_object_set_new(faults, "fault_port", json_integer(rs_app_gen_fault_port(gen)));
+	json_object_set_new(faults, "fault_port_frames",
+			    json_integer((json_int_t)ft.fault_port_sent));
+	json_object_set_new(o, "faults", faults);
+	return o;
+}
+
 static int finish(struct rs_app *app, const struct options *o, struct run_state *rs)
 {
 	struct rs_counters total;
@@ -506,6 +554,7 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 		worker_lcores[i] = app->workers[i]->lcore_id;
 	}
 	rs_ports_stop(app, &unread);
+	json_t *gen_json = generator_json(rs->gen);
 	rs_app_gen_free(rs->gen);
 	rs->gen = NULL;
 	rs_stats_print_summary(stdout, &total, seconds, app->n_ports);
@@ -550,6 +599,8 @@ static int finish(struct rs_app *app, const struct options *o, struct run_state 
 	json_object_set_new(extra, "verify", verify);
 	json_object_set_new(extra, "mbufs_in_use", json_integer(in_use));
 	json_object_set_new(extra, "unread_at_exit", json_integer((json_int_t)unread));
+	if (gen_json)
+		json_object_set_new(extra, "generator", gen_json);
 	if (o->stats_json &&
 	    rs_stats_write_json(o->stats_json, &total, seconds, app->n_ports, extra) < 0) {
 		fprintf(stderr, "rtpseal: cannot write %s\n", o->stats_json);
