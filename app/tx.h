@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "rs_cksum.h"
 #include "worker.h"
 
 static inline void rs_drop(struct rs_worker *w, struct rte_mbuf *m, enum rs_drop_reason reason)
@@ -37,12 +38,12 @@ static inline uint16_t rs_udp_cksum(const uint8_t *addrs, uint32_t addr_len,
 				    const struct rs_frame *fr, const uint8_t *payload,
 				    uint16_t udp_len_be)
 {
-	uint32_t sum = __rte_raw_cksum(addrs, addr_len, 0);
+	uint64_t sum = rs_cksum_add(addrs, addr_len, 0);
 
 	sum += rte_cpu_to_be_16(IPPROTO_UDP) + udp_len_be; /* pseudo header */
 	sum += rte_cpu_to_be_16(fr->src_port) + rte_cpu_to_be_16(fr->dst_port) + udp_len_be;
-	sum = __rte_raw_cksum(payload, (size_t)rte_be_to_cpu_16(udp_len_be) - 8, sum);
-	uint16_t ck = (uint16_t)~__rte_raw_cksum_reduce(sum);
+	sum = rs_cksum_add(payload, (size_t)rte_be_to_cpu_16(udp_len_be) - 8, sum);
+	uint16_t ck = (uint16_t)~rs_cksum_fold(sum);
 	return ck ? ck : 0xffff; /* RFC 768: a computed zero is sent as all ones */
 }
 
