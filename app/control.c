@@ -265,19 +265,51 @@ static json_t *channel_json(const struct rs_app *app, const struct rs_channel *c
 	return o;
 }
 
+/* A non-negative integer field, or def if absent; -1 if anything else. */
+static int get_count(json_t *req, const char *name, uint64_t def, uint64_t *out)
+{
+	json_t *v = json_object_get(req, name);
+
+	*out = def;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* Every channel, or a page: "limit" channels from table slot "offset" on,
+ * with "next_offset" to continue from while more remain (a million
+ * channels make a reply of ~150 MB and hold the control lock meanwhile). */
 static json_t *cmd_list(struct rs_app *app, struct rs_engine *eng, json_t *req)
 {
-	json_t *r = ok_reply();
-	json_t *list = json_array();
+	uint64_t offset, limit, n = 0;
+	unsigned slot;
+	json_t *r, *list;
 
 	(void)eng;
-	(void)req;
-	for (unsigned slot = 0; slot < app->channels.capacity; slot++) {
+	if (get_count(req, "offset", 0, &offset) < 0 ||
+	    get_count(req, "limit", UINT64_MAX, &limit) < 0)
+		return error_reply("channel.list: offset and limit must be integers >= 0");
+	r = ok_reply();
+	list = json_array();
+	for (slot = offset < app->channels.capacity ? (unsigned)offset : app->channels.capacity;
+	     slot < app->channels.capacity && n < limit; slot++) {
 		const struct rs_channel *ch = app->channels.by_id[slot];
-		if (ch)
-			json_array_append_new(list, channel_json(app, ch, 0));
+		if (!ch)
+			continue;
+		json_array_append_new(list, channel_json(app, ch, 0));
+		n++;
 	}
 	json_object_set_new(r, "channels", list);
+	if (limit != UINT64_MAX) {
+		while (slot < app->channels.capacity && !app->channels.by_id[slot])
+			slot++;
+		json_object_set_new(r, "next_offset",
+				    slot < app->channels.capacity ? json_integer(slot)
+								  : json_null());
+	}
 	return r;
 }
 
@@ -391,7 +423,7 @@ struct command {
 static const struct command commands[] = {
     {"ping", cmd_ping, {NULL}},
     {"stats", cmd_stats, {NULL}},
-    {"channel.list", cmd_list, {NULL}},
+    {"channel.list", cmd_list, {"offset", "limit", NULL}},
     {"channel.stats", cmd_channel_stats, {"name", NULL}},
     {"channel.add",
      cmd_add,

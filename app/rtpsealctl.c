@@ -22,6 +22,7 @@
 
 #define DEFAULT_SOCKET "/run/rtpseal/rtpseal.sock"
 #define LINE_MAX_LEN   (1 << 20)
+#define LIST_PAGE      10000 /* channels per channel.list request */
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -124,17 +125,20 @@ static char *exchange(struct ctl *c, const char *line)
 			reply = bigger;
 			cap *= 2;
 		}
-		ssize_t n = recv(c->fd, reply + used, 1, 0);
+		/* one request, one reply line: nothing follows the newline,
+		 * so reading in blocks never takes the next reply's bytes */
+		ssize_t n = recv(c->fd, reply + used, cap - 1 - used, 0);
 		if (n <= 0) {
 			free(reply);
 			return NULL;
 		}
-		if (reply[used] == '\n')
-			break;
-		used++;
+		char *nl = memchr(reply + used, '\n', (size_t)n);
+		if (nl) {
+			*nl = '\0';
+			return reply;
+		}
+		used += (size_t)n;
 	}
-	reply[used] = '\0';
-	return reply;
 }
 
 static void print_human(const json_t *r)
@@ -201,6 +205,67 @@ static int request(struct ctl *c, json_t *req)
 		print_human(reply_json);
 	json_decref(reply_json);
 	free(reply);
+	return rc;
+}
+
+/* channel.list in pages of LIST_PAGE on one connection (a reply for a
+ * million channels at once would be ~150 MB), printed as one reply. */
+static int list_all(struct ctl *c)
+{
+	json_t *all = json_array();
+	json_int_t offset = 0;
+	int rc = EXIT_OK;
+
+	if (!all)
+		return EXIT_REFUSED;
+	if (ctl_connect(c) < 0) {
+		json_decref(all);
+		return EXIT_NO_DAEMON;
+	}
+	for (;;) {
+		char line[128];
+		snprintf(line, sizeof(line),
+			 "{\"cmd\":\"channel.list\",\"offset\":%lld,\"limit\":%d}",
+			 (long long)offset, LIST_PAGE);
+		char *reply = exchange(c, line);
+		int got = reply != NULL;
+		json_t *r = got ? json_loads(reply, 0, NULL) : NULL;
+		free(reply);
+		if (!r) {
+			fprintf(stderr, "rtpsealctl: %s\n", got ? "unreadable reply" : "no reply");
+			rc = EXIT_NO_DAEMON;
+			break;
+		}
+		if (!json_is_true(json_object_get(r, "ok"))) {
+			fprintf(stderr, "rtpsealctl: %s\n",
+				json_string_value(json_object_get(r, "error")));
+			json_decref(r);
+			rc = EXIT_REFUSED;
+			break;
+		}
+		json_array_extend(all, json_object_get(r, "channels"));
+		json_t *next = json_object_get(r, "next_offset");
+		int more = json_is_integer(next);
+		if (more)
+			offset = json_integer_value(next);
+		json_decref(r);
+		if (!more)
+			break;
+	}
+	close(c->fd);
+	if (rc == EXIT_OK) {
+		json_t *r = json_pack("{s:b,s:o}", "ok", 1, "channels", all);
+		if (c->json) {
+			char *text = json_dumps(r, JSON_COMPACT);
+			printf("%s\n", text ? text : "");
+			free(text);
+		} else {
+			print_human(r);
+		}
+		json_decref(r);
+	} else {
+		json_decref(all);
+	}
 	return rc;
 }
 
@@ -432,11 +497,12 @@ static int run(struct ctl *c, const char *cmd, int argc, char **argv)
 
 	if (!strcmp(cmd, "genkey") || !strcmp(cmd, "gensalt"))
 		return argc == 1 ? random_text(!strcmp(cmd, "gensalt")) : EXIT_USAGE;
-	if (!strcmp(cmd, "ping") || !strcmp(cmd, "stats") || !strcmp(cmd, "list")) {
+	if (!strcmp(cmd, "list"))
+		return argc == 1 ? list_all(c) : EXIT_USAGE;
+	if (!strcmp(cmd, "ping") || !strcmp(cmd, "stats")) {
 		if (argc != 1)
 			return EXIT_USAGE;
-		return request(
-		    c, json_pack("{s:s}", "cmd", !strcmp(cmd, "list") ? "channel.list" : cmd));
+		return request(c, json_pack("{s:s}", "cmd", cmd));
 	}
 	if (!strcmp(cmd, "batch")) {
 		if (argc == 2 && !strcmp(argv[1], "--timestamps"))

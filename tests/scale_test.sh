@@ -8,7 +8,8 @@
 #      stats counts them, every stream created, sampled channel.stats ok
 #      with sealed packets, rx = tx + drops and no drop;
 #   2. a daemon with max_channels = 20000: 20,000 adds ok, the next one
-#      refused "channel table full"; channel.list lists all 20,000;
+#      refused "channel table full"; rtpsealctl list pages through all
+#      20,000; channel.list offset/limit pages;
 #      rekeys (overlap 300 ms) end their overlap; 10,000 removed, the
 #      count follows, their names are free again;
 #   3. config: max_channels below the file's channels, spread_channels
@@ -99,7 +100,18 @@ check "the 20,001st is refused: channel table full" grep -q '"failed":1,.*channe
 check "stats counts 20000 of max_channels 20000" \
 	grep -q '"channels":20000,"max_channels":20000' <<<"$(ctl stats)"
 n=$(ctl list | grep -o '"name":"s[0-9]*"' | sort -u | wc -l)
-check "channel.list lists all 20,000 ($n)" test "$n" -eq 20000
+check "rtpsealctl list pages through all 20,000 ($n)" test "$n" -eq 20000
+page=$(printf '%s\n' '{"cmd":"channel.list","offset":0,"limit":3}' \
+	'{"cmd":"channel.list","offset":19998,"limit":5}' '{"cmd":"channel.list","limit":-1}' |
+	"$build/rtpsealctl" -s "$sock" batch)
+check "a page: 3 channels and the offset to go on from" \
+	test "$(sed -n 1p <<<"$page" | grep -o '"name":' | wc -l)" -eq 3 -a \
+	"$(sed -n 1p <<<"$page" | grep -c '"next_offset":3}')" -eq 1
+check "the last page: 2 channels, next_offset null" \
+	test "$(sed -n 2p <<<"$page" | grep -o '"name":' | wc -l)" -eq 2 -a \
+	"$(sed -n 2p <<<"$page" | grep -c '"next_offset":null}')" -eq 1
+check "a negative limit is refused" grep -q '"ok":false,"error":"channel.list: offset and limit' \
+	<<<"$(sed -n 3p <<<"$page")"
 key=$("$build/tools/ctl_load" key 7)
 r1=$(ctl rekey s7 --key "${key% *}" --salt "${key#* }")
 r2=$(ctl rekey s19999 --key "${key% *}" --salt "${key#* }")
