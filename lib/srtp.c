@@ -84,6 +84,19 @@ static enum rs_status seal_rtp(struct rs_engine *eng, struct rs_packet *p)
 	return RS_OK;
 }
 
+/* Constant time: the result depends on no branch or early exit on where
+ * the tags differ (CRYPTO_memcmp's contract, in two word operations; the
+ * library call cost as much as a tenth of opening a 160-byte packet). */
+static inline int tags_equal(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	_Static_assert(sizeof(x) == RS_GCM_TAG_LEN, "a tag is two words");
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 /* Decrypt body in place and check the tag that follows it. On a mismatch
  * the body is encrypted again under the same key and IV (CTR mode is its
  * own inverse), so the caller can try another key on the original bytes. */
@@ -95,7 +108,7 @@ static int open_body(struct rs_engine *eng, const struct rs_key_ctx *k,
 
 	eng->dec[k->size](gk, &eng->gcm_ctx, body, body, body_len, iv, aad, aad_len, computed,
 			  RS_GCM_TAG_LEN);
-	if (CRYPTO_memcmp(computed, tag, RS_GCM_TAG_LEN) == 0)
+	if (tags_equal(computed, tag))
 		return 1;
 	if (body_len)
 		eng->enc[k->size](gk, &eng->gcm_ctx, body, body, body_len, iv, aad, aad_len,
