@@ -294,6 +294,22 @@ static void check_generator_defaults(const struct rs_config *c)
 	assert_int_equal(c->generator.rtcp, 1);
 }
 
+/* [generator] fault injection (the soak) */
+#define PORTS_3 PORTS "[port 2]\nrole = cipher\npeer = 0\n"
+#define FAULT_CH                                                                                   \
+	CH_A_MATCH "[channel b]\nmode = AEAD_AES_128_GCM\nkey = " AEAD128_KEY                      \
+		   "\nsalt = " AEAD_SALT "\nmatch = 10.0.0.3:5004\n"
+#define GEN_F(k) "[generator]\nport = 0\n" k
+
+static void check_generator_faults(const struct rs_config *c)
+{
+	assert_int_equal(c->generator.faults, 10);
+	assert_string_equal(c->generator.fault_channel, "b");
+	assert_int_equal(c->generator.has_fault_port, 1);
+	assert_int_equal(c->generator.fault_port, 2);
+	assert_int_equal(c->generator.streams_per_channel, 2);
+}
+
 static void check_key_file(const struct rs_config *c)
 {
 	expect_master(&c->channels[0], RS_MODE_AES_128_GCM2, FILE_KEY, GCM2_SALT);
@@ -373,6 +389,10 @@ static const struct cfg_case cases[] = {
 	     "udp_checksum = on\nrtcp = on\n",
        check_generator_on),
     OK("generator_defaults", PORTS "[generator]\nport = 0\n", check_generator_defaults),
+    OK("generator_faults",
+       PORTS_3 FAULT_CH GEN_F("faults = 10\nstreams_per_channel = 2\nfault_channel = b\n"
+			      "fault_port = 2\n"),
+       check_generator_faults),
     OK_KF("key_file_0600",
 	  PORTS "[channel a]\nmode = AES_128_GCM2\nkey_file = @KEYFILE@\nsalt = " GCM2_SALT
 		"\nmatch = *:5004\n",
@@ -646,6 +666,27 @@ static const struct cfg_case cases[] = {
 	"[generator]", "video_payload", "0..1400"),
     BAD("generator_video_payload_sign", PORTS "[generator]\nport = 0\nvideo_payload = -1\n",
 	"[generator]", "video_payload", "decimal"),
+    BAD("generator_faults_no_channel", PORTS FAULT_CH GEN_F("faults = 10\n"), "[generator]",
+	"fault_channel", "missing"),
+    BAD("generator_fault_channel_unknown", PORTS FAULT_CH GEN_F("faults = 1\nfault_channel = zz\n"),
+	"[generator]", "fault_channel", "no [channel zz]"),
+    BAD("generator_fault_channel_only", PORTS CH_A_MATCH GEN_F("faults = 1\nfault_channel = a\n"),
+	"[generator]", "fault_channel", "another channel"),
+    BAD("generator_fault_port_clear",
+	PORTS_3 FAULT_CH GEN_F("faults = 1\nfault_channel = b\nfault_port = 0\n"), "[generator]",
+	"fault_port", "cipher port"),
+    BAD("generator_fault_port_absent",
+	PORTS_3 FAULT_CH GEN_F("faults = 1\nfault_channel = b\nfault_port = 7\n"), "[generator]",
+	"fault_port", "cipher port"),
+    BAD("generator_faults_101", PORTS FAULT_CH GEN_F("faults = 101\nfault_channel = b\n"),
+	"[generator]", "faults", "0..100"),
+    BAD("generator_faults_twice",
+	PORTS FAULT_CH GEN_F("faults = 1\nfault_channel = b\nfaults = 2\n"), "[generator]",
+	"faults", "twice"),
+    BAD("generator_fault_unknown_key", PORTS FAULT_CH GEN_F("faulty = 1\n"), "[generator]",
+	"faulty", "unknown key"),
+    BAD("generator_fault_channel_alone", PORTS FAULT_CH GEN_F("fault_channel = b\n"), "[generator]",
+	"faults", "missing"),
     BAD("generator_udp_checksum_yes", PORTS "[generator]\nport = 0\nudp_checksum = yes\n",
 	"[generator]", "udp_checksum", "on or off"),
     BAD("generator_udp_checksum_case", PORTS "[generator]\nport = 0\nudp_checksum = ON\n",
