@@ -10,6 +10,7 @@
  * each of those cases into an error with a line number.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -1110,11 +1111,14 @@ static int lint_fail(const struct lint *l, const char *key, const char *why)
 	return -1;
 }
 
+/* Whitespace as rte_cfgfile strips it (isspace), so that what the lint
+ * sees is what rte_cfgfile will see: a line starting with a form feed or a
+ * vertical tab gets a reason with its line number, not "could not parse". */
 static char *trim(char *s, char *end)
 {
-	while (*s == ' ' || *s == '\t')
+	while (isspace((unsigned char)*s))
 		s++;
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+	while (end > s && isspace((unsigned char)end[-1]))
 		end--;
 	*end = '\0';
 	return s;

@@ -4,7 +4,8 @@
  * config file, written to a memfd and loaded through its /proc/self/fd
  * path, then freed.
  *
- * Checks: a refused file has a message naming the file and leaves nothing
+ * Checks: a refused file has a message naming the file, with a reason
+ * (never rte_cfgfile's bare "could not parse it"), and leaves nothing
  * allocated; a loaded one keeps the limits config.h states; and no message
  * quotes 20 characters of a key or salt value (see check_no_secret).
  */
@@ -200,6 +201,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(cfg.channels == NULL);
 	CHECK(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
 	CHECK(strncmp(err, path, strlen(path)) == 0);
+	/* the lint before rte_cfgfile refuses everything rte_cfgfile would,
+	 * with a line number and a reason: its own bare "could not parse it"
+	 * is never what the user gets */
+	char bare[sizeof(err)];
+	snprintf(bare, sizeof(bare), "%s: rte_cfgfile could not parse it", path);
+	CHECK(strcmp(err, bare) != 0);
 	/* a NUL-terminated copy for the text searches; a file with a NUL
 	 * in it is refused for that, quoting nothing */
 	if (memchr(data, '\0', size))
