@@ -174,6 +174,37 @@ static enum rs_status parse_udp(const uint8_t *buf, struct rs_frame *f)
 	return RS_OK;
 }
 
+/* The frame nearly every packet is: untagged IPv4 without options, a whole
+ * datagram, UDP whose length is the IP payload's. The same checks as the
+ * general walk, in one pass and fewer branches; anything else (or anything
+ * wrong) takes the general walk, which names the fault. */
+static int parse_ipv4_udp_fast(const uint8_t *buf, size_t len, struct rs_frame *f)
+{
+	const uint8_t *ip = buf + ETH_HDR_LEN;
+	const uint8_t *udp = ip + IPV4_MIN_HDR_LEN;
+	size_t total;
+
+	if (len < ETH_HDR_LEN + IPV4_MIN_HDR_LEN + UDP_HDR_LEN ||
+	    load_be16(buf + ETH_TYPE_OFF) != RS_ETHERTYPE_IPV4 || ip[0] != 0x45 ||
+	    ip[9] != IP_PROTO_UDP || ipv4_is_fragment(ip))
+		return 0;
+	total = load_be16(ip + 2);
+	if (total > len - ETH_HDR_LEN || total < IPV4_MIN_HDR_LEN + UDP_HDR_LEN ||
+	    load_be16(udp + 4) != total - IPV4_MIN_HDR_LEN)
+		return 0;
+	f->l3_off = ETH_HDR_LEN;
+	f->l4_off = ETH_HDR_LEN + IPV4_MIN_HDR_LEN;
+	f->payload_off = ETH_HDR_LEN + IPV4_MIN_HDR_LEN + UDP_HDR_LEN;
+	f->payload_len = (uint16_t)(total - IPV4_MIN_HDR_LEN - UDP_HDR_LEN);
+	f->ip_len = (uint16_t)total;
+	f->src_port = load_be16(udp);
+	f->dst_port = load_be16(udp + 2);
+	f->ip_version = 4;
+	memcpy(f->src_addr, ip + 12, 4);
+	memcpy(f->dst_addr, ip + 16, 4);
+	return 1;
+}
+
 enum rs_status rs_parse_frame(const uint8_t *buf, size_t len, struct rs_frame *out)
 {
 	enum rs_status st;
@@ -182,6 +213,8 @@ enum rs_status rs_parse_frame(const uint8_t *buf, size_t len, struct rs_frame *o
 	if (!out || (!buf && len))
 		return RS_ERR_INVALID_ARG;
 	memset(out, 0, sizeof(*out));
+	if (parse_ipv4_udp_fast(buf, len, out))
+		return RS_OK;
 	st = parse_eth(buf, len, out, &type);
 	if (st == RS_OK)
 		st = parse_ip(buf, len, type, out);
