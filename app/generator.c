@@ -108,7 +108,8 @@ static struct rs_app_gen *spread_new(const struct rs_app *app, char *err, size_t
 	       "10.64.0.0:%u.. (added through the control socket; it waits for %u channels), "
 	       "audio PT 0, %u B payload, %s; UDP checksums %s; %.1f MB of state\n",
 	       g->port, rs_gen_spread_stream_count(g->spread), gc->spread_channels,
-	       RS_GEN_SPREAD_PORT, g->spread_wait, conf.payload_len ? conf.payload_len : 160,
+	       (unsigned)RS_GEN_SPREAD_PORT, g->spread_wait,
+	       conf.payload_len ? conf.payload_len : 160,
 	       g->rate_pps ? "paced" : "as fast as the pipeline takes them",
 	       gc->udp_checksum ? "on" : "off", (double)rs_gen_spread_bytes(g->spread) / 1e6);
 	return g;

@@ -249,15 +249,21 @@ static uint64_t pattern_fill_sum(uint8_t *p, size_t len, uint32_t ssrc, uint16_t
 size_t rs_gen_spread_next(struct rs_gen_spread *g, uint8_t *buf, size_t cap,
 			  struct rs_gen_info *info)
 {
-	const size_t len = (size_t)HDR_LEN + g->payload_len;
-	uint8_t *ip = buf + ETH_HDR_LEN, *udp = buf + UDP_OFF, *rtp = buf + RTP_OFF;
+	uint8_t *ip, *udp, *rtp;
 	uint32_t j, n, ssrc, ts;
 	uint16_t seq, ulen, tot, port;
 	uint64_t h, sum;
 	unsigned ch;
+	size_t len;
 
-	if (!g || !buf || cap < len)
+	if (!g || !buf)
 		return 0;
+	len = (size_t)HDR_LEN + g->payload_len;
+	if (cap < len)
+		return 0;
+	ip = buf + ETH_HDR_LEN;
+	udp = buf + UDP_OFF;
+	rtp = buf + RTP_OFF;
 	if (g->first_left) {
 		j = (uint32_t)((g->perm_a * g->k + g->perm_b) % g->n_streams);
 		g->k++;
