@@ -28,69 +28,28 @@ build=${BUILD:?BUILD must name the build directory}
 RS=$build/rtpseal
 CTL=$build/rtpsealctl
 CLIENT=$build/tools/ctl_client
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
 t0=$SECONDS
+RUNTIME_FROM=$t0 # finish says "# runtime N s"
 
-tmp=$(mktemp -d /tmp/rs-ctl.XXXXXX)
+make_tmp /tmp/rs-ctl.XXXXXX
 corpus=$tmp/corpus # every line rtpseal and rtpsealctl print, stats JSON, telemetry
 mkdir -p "$corpus"
 secrets=$tmp/secrets # every key and salt of the run, one per line
 : >"$secrets"
 prefix=rsctl$$
+dpdk_prefix "$prefix" "${prefix}l"
 daemon_pid=""
 
-cleanup() {
-	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp" "/var/run/dpdk/$prefix" "/var/run/dpdk/${prefix}l"
+# shellcheck disable=SC2317 # run at exit by tests/lib.sh
+suite_cleanup() {
+	stop_jobs "$daemon_pid"
 }
-trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1${2:+: $2}"
-}
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-finish() {
-	echo "# runtime $((SECONDS - t0)) s"
-	echo
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
 
 # ---- helpers ----------------------------------------------------------------
 
-# jt EXPR JSON: is the Python expression true of d = the parsed JSON?
-# (statements may come first: "c = d['x']; c['y'] == 1")
-jt() {
-	"$PY" -c 'import json,sys
-d = json.loads(sys.argv[2])
-code = sys.argv[1].rsplit(";", 1)
-if len(code) == 2:
-    exec(code[0].strip())
-sys.exit(0 if eval("(" + code[-1].strip() + ")") else 1)' "$1" "$2" 2>/dev/null
-}
-# jv EXPR JSON: print the value of the expression
-jv() {
-	"$PY" -c 'import json,sys
-d = json.loads(sys.argv[2])
-print(eval(sys.argv[1]))' "$1" "$2" 2>/dev/null
-}
 has() { # has NEEDLE HAYSTACK
 	case $2 in *"$1"*) return 0 ;; esac
 	return 1

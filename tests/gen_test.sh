@@ -8,26 +8,12 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 gen=${BUILD:?BUILD must name the build directory}/rtpseal-gen
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "FAIL $1${2:+: $2}"
-}
-
-check() { # check NAME CONDITION-COMMAND...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+make_tmp -t rs-gen.XXXXXX
+# this suite's result lines: `ok   NAME`, `FAIL NAME: WHY`
+OK_TAG="ok  "
+NOT_OK_TAG=FAIL
 
 # tshark prints a warning on stderr when run as root; keep stdout only.
 tsh() {
@@ -50,9 +36,7 @@ summary_field() { # summary_field LOG WORD: the number after WORD in the summary
 
 if [ ! -x "$gen" ]; then
 	not_ok "rtpseal-gen built" "$gen missing"
-	echo
-	echo "$passed passed, $failed failed"
-	exit 1
+	finish
 fi
 for tool in tshark capinfos; do
 	if ! command -v "$tool" >/dev/null; then
@@ -176,6 +160,4 @@ else
 	not_ok "--help exits 0 and explains the options"
 fi
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

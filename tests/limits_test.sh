@@ -30,52 +30,12 @@ rtpseal=$build/rtpseal
 check=$build/tools/srtp_pcap_check
 lim=$build/tools/limitpcap
 
-tmp=$(mktemp -d)
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+make_tmp -t rs-lim.XXXXXX # KEEP_TMP=1 keeps it for a post-mortem
 prefix=rs-lim-$$
+dpdk_prefix "$prefix"
 runs=0
-cleanup() {
-	# EAL runtime directories of this script's runs (root and non-root places)
-	rm -rf /var/run/dpdk/"$prefix"-* "${XDG_RUNTIME_DIR:-/tmp}"/dpdk/"$prefix"-* \
-		/tmp/dpdk/"$prefix"-* 2>/dev/null
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp" # KEEP_TMP=1 keeps it for a post-mortem
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-fails=() # what went wrong in the current case
-diag=()	 # files whose tail is worth showing when it failed
-
-# ---- reporting ---------------------------------------------------------------
-
-fail() {
-	fails+=("$1")
-}
-
-expect() { # expect WHAT COMMAND...: WHAT is recorded when COMMAND fails
-	local what=$1
-	shift
-	"$@" || fail "$what"
-}
-
-case_done() { # case_done NAME
-	local f why
-	if ((${#fails[@]} == 0)); then
-		passed=$((passed + 1))
-		echo "ok - $1"
-	else
-		failed=$((failed + 1))
-		why=$(printf '%s; ' "${fails[@]}")
-		echo "not ok - $1: ${why%; }"
-		for f in "${diag[@]}"; do
-			[ -s "$f" ] || continue
-			echo "#   --- $(basename "$f") (last lines)"
-			tail -n 15 "$f" | sed 's/^/#   /'
-		done
-	fi
-	fails=()
-	diag=()
-}
 
 # ---- running rtpseal ---------------------------------------------------------
 
@@ -94,59 +54,9 @@ rs_run() {
 		--vdev "net_pcap1,tx_pcap=$tmp/$name.p1.pcap" -- -c "$tmp/lim.conf" \
 		--exit-on-idle 300 --stats-json "$tmp/$name.json" --stats-interval 0 "$@" \
 		>"$tmp/$name.log" 2>&1 || rc=$?
-	# a SAN=1 build reports here
-	if grep -q 'Sanitizer\|runtime error:' "$tmp/$name.log"; then
-		fail "sanitizer report: $(grep -m1 'Sanitizer\|runtime error:' "$tmp/$name.log")"
-	fi
+	sanitizer_check "$tmp/$name.log" # a SAN=1 build reports here
 	[ "$rc" = 0 ] || fail "rtpseal exited $rc"
 	return "$rc"
-}
-
-# The stats JSON flattened to "key value" lines: top-level numbers,
-# drops.REASON and drops_sum. python3 comes with dpdk-dev.
-stats_dump() {
-	python3 - "$1" <<'PY'
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-except Exception:
-    sys.exit(0)
-for k, v in d.items():
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        print(k, v)
-drops = d.get("drops", {})
-for k, v in drops.items():
-    print("drops." + k, v)
-print("drops_sum", sum(drops.values()))
-PY
-}
-
-# stats_ok JSON KEY=VALUE...: the named counters have these values, every
-# drop reason in the JSON that is not named is 0, rx = tx + drops, no mbuf
-# in use at exit.
-stats_ok() {
-	local json=$1 e k r
-	shift
-	local -A s=() want=()
-	while read -r k r; do
-		s[$k]=$r
-	done < <(stats_dump "$json")
-	if [ -z "${s[rx_packets]:-}" ]; then
-		fail "no stats JSON"
-		return
-	fi
-	for k in "${!s[@]}"; do
-		[ "${k#drops.}" != "$k" ] && want[$k]=0
-	done
-	for e in "$@"; do
-		want[${e%%=*}]=${e#*=}
-	done
-	for k in "${!want[@]}"; do
-		[ "${s[$k]:-missing}" = "${want[$k]}" ] || fail "$k ${s[$k]:-missing}, want ${want[$k]}"
-	done
-	[ "${s[rx_packets]}" = $((${s[tx_packets]:-0} + ${s[drops_sum]:-0})) ] ||
-		fail "rx ${s[rx_packets]} != tx ${s[tx_packets]:-?} + drops ${s[drops_sum]:-?}"
-	[ "${s[mbufs_in_use]:-missing}" = 0 ] || fail "mbufs_in_use ${s[mbufs_in_use]:-missing}"
 }
 
 # lim_check NAME IN ROC: limitpcap's libsrtp2 check of $tmp/NAME.p1.pcap,
@@ -171,18 +81,9 @@ exhausted_lines() {
 
 # ---- prerequisites -----------------------------------------------------------
 
-for tool in "$rtpseal" "$check" "$lim"; do
-	[ -x "$tool" ] || fail "$tool not built"
-done
-for tool in openssl python3; do
-	command -v "$tool" >/dev/null || fail "$tool not installed (make deps)"
-done
-if ((${#fails[@]})); then
-	case_done "prerequisites"
-	echo
-	echo "$passed passed, $failed failed"
-	exit 1
-fi
+need_files -x "$rtpseal" "$check" "$lim"
+need_cmds "(make deps)" openssl python3
+prerequisites_met
 
 key=$(openssl rand -hex 16)
 salt=$(openssl rand -hex 12)
@@ -362,7 +263,4 @@ else
 fi
 case_done "both limits on one stream: one SRTP and one SRTCP line for $A (once per stream and direction), $B unaffected"
 
-[ -n "${KEEP_TMP:-}" ] && echo "# KEEP_TMP: captures, configs, logs and stats kept in $tmp"
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -43,51 +43,18 @@ check=$build/tools/srtp_pcap_check
 cmp=$build/tools/pcap_cmp
 obs=$build/observers
 
-tmp=$(mktemp -d)
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+make_tmp -t rs-obs.XXXXXX
 prefix=rs-obs-$$
+dpdk_prefix "$prefix"
 tel_pid=""
-cleanup() {
+# shellcheck disable=SC2317 # run at exit by tests/lib.sh
+suite_cleanup() {
 	[ -n "$tel_pid" ] && kill "$tel_pid" 2>/dev/null
-	rm -rf "$tmp"
-	rm -rf /var/run/dpdk/"$prefix"-* "${XDG_RUNTIME_DIR:-/tmp}"/dpdk/"$prefix"-* \
-		/tmp/dpdk/"$prefix"-* 2>/dev/null
 }
-trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-passed=0
-failed=0
-fails=()
-diag=()
-
-fail() {
-	fails+=("$1")
-}
-
-expect() { # expect WHAT COMMAND...
-	local what=$1
-	shift
-	"$@" || fail "$what"
-}
-
-case_done() { # case_done NAME
-	local f why
-	if ((${#fails[@]} == 0)); then
-		passed=$((passed + 1))
-		echo "ok - $1"
-	else
-		failed=$((failed + 1))
-		why=$(printf '%s; ' "${fails[@]}")
-		echo "not ok - $1: ${why%; }"
-		for f in "${diag[@]}"; do
-			[ -s "$f" ] || continue
-			echo "#   --- $(basename "$f") (last lines)"
-			tail -n 12 "$f" | sed 's/^/#   /'
-		done
-	fi
-	fails=()
-	diag=()
-}
+DIAG_LINES=12 # a failed case shows the last 12 lines of its logs
 
 # rs_run NAME CONF RX0 RX1 [rtpseal options...]: rtpseal on two net_pcap
 # ports, RX from the given captures ("" = none), TX into $tmp/NAME.p0.pcap
@@ -146,34 +113,9 @@ print("rx_ok", int(d.get("rx_packets") == d.get("tx_packets", 0) + s))' "$json" 
 	echo "${v:-missing}"
 }
 
-REASONS=(malformed no_channel auth_fail replay stale_seq no_tailroom multiseg
-	index_exhausted observer_drop policy_drop tx_full internal)
-
-# stats_ok JSON KEY=VALUE...: top-level counters or drops.REASON have these
-# values, every drop reason not named is 0, rx = tx + drops, no mbuf in use.
-stats_ok() {
-	local json=$1 e k v r
-	shift
-	local -A want=()
-	if [ ! -s "$json" ]; then
-		fail "no stats JSON"
-		return
-	fi
-	for r in "${REASONS[@]}"; do
-		want[drops.$r]=0
-	done
-	for e in "$@"; do
-		want[${e%%=*}]=${e#*=}
-	done
-	for k in "${!want[@]}"; do
-		v=$(J "$json" "$k")
-		[ "$v" = "${want[$k]}" ] || fail "$k $v, want ${want[$k]}"
-	done
-	[ "$(J "$json" rx_ok)" = 1 ] ||
-		fail "rx $(J "$json" rx_packets) != tx $(J "$json" tx_packets) + drops $(J "$json" drops_sum)"
-	v=$(J "$json" mbufs_in_use)
-	[ "$v" = 0 ] || fail "mbufs_in_use $v"
-}
+# stats_ok (tests/lib.sh): top-level counters or drops.REASON have the
+# values named, every reason of DROP_REASONS not named is 0
+STATS_REASONS=("${DROP_REASONS[@]}")
 
 # obs_ok JSON INDEX KEY=VALUE...: observers[INDEX] fields (calls, packets,
 # drops, refused, name) or stats.FIELD[.FIELD...] of its own figures
@@ -563,20 +505,11 @@ count() {
 
 # ---- prerequisites ---------------------------------------------------------------
 
-for tool in "$rtpseal" "$gen" "$check" "$cmp" "$obs/aes256gcm.so" "$obs/histogram.so" \
+need_files -e "$rtpseal" "$gen" "$check" "$cmp" "$obs/aes256gcm.so" "$obs/histogram.so" \
 	"$obs/drop_odd_video.so" "$obs/noop.so" "$obs/grow_past.so" "$obs/bad_abi.so" \
-	"$obs/no_entry.so" "$obs/init_fail.so"; do
-	[ -e "$tool" ] || fail "$tool not built"
-done
-for tool in openssl python3; do
-	command -v "$tool" >/dev/null || fail "$tool not installed (make deps)"
-done
-if ((${#fails[@]})); then
-	case_done "prerequisites"
-	echo
-	echo "$passed passed, $failed failed"
-	exit 1
-fi
+	"$obs/no_entry.so" "$obs/init_fail.so"
+need_cmds "(make deps)" openssl python3
+prerequisites_met
 
 # Absolute paths: rtpseal dlopens what it is given.
 obs=$(cd "$obs" && pwd)
@@ -938,6 +871,4 @@ if run_ok noise "$tmp/srtp.conf" "$tmp/noise.pcap" "" --observer "$obs/noop.so" 
 fi
 case_done "STUN/DTLS/ARP ($nz frames) next to an observed channel pass untouched, observers see only its RTP"
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -28,52 +28,12 @@ check=$build/tools/srtp_pcap_check
 cmp=$build/tools/pcap_cmp
 bad=$build/tools/badpcap
 
-tmp=$(mktemp -d)
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+make_tmp -t rs-pcap.XXXXXX # KEEP_TMP=1 keeps it for a post-mortem
 prefix=rs-pcap-$$
+dpdk_prefix "$prefix"
 runs=0
-cleanup() {
-	# EAL runtime directories of this script's runs (root and non-root places)
-	rm -rf /var/run/dpdk/"$prefix"-* "${XDG_RUNTIME_DIR:-/tmp}"/dpdk/"$prefix"-* \
-		/tmp/dpdk/"$prefix"-* 2>/dev/null
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp" # KEEP_TMP=1 keeps it for a post-mortem
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-fails=() # what went wrong in the current case
-diag=()	 # files whose tail is worth showing when it failed
-
-# ---- reporting ---------------------------------------------------------------
-
-fail() {
-	fails+=("$1")
-}
-
-expect() { # expect WHAT COMMAND...: WHAT is recorded when COMMAND fails
-	local what=$1
-	shift
-	"$@" || fail "$what"
-}
-
-case_done() { # case_done NAME
-	local f why
-	if ((${#fails[@]} == 0)); then
-		passed=$((passed + 1))
-		echo "ok - $1"
-	else
-		failed=$((failed + 1))
-		why=$(printf '%s; ' "${fails[@]}")
-		echo "not ok - $1: ${why%; }"
-		for f in "${diag[@]}"; do
-			[ -s "$f" ] || continue
-			echo "#   --- $(basename "$f") (last lines)"
-			tail -n 15 "$f" | sed 's/^/#   /'
-		done
-	fi
-	fails=()
-	diag=()
-}
 
 # ---- running rtpseal ---------------------------------------------------------
 
@@ -94,9 +54,7 @@ rs_run() {
 		--vdev "$v0" --vdev "$v1" -- -c "$conf" --exit-on-idle 300 \
 		--stats-json "$tmp/$name.json" --stats-interval 0 >"$tmp/$name.log" 2>&1 || rc=$?
 	# a SAN=1 build reports here (ASan exits 1 like a config error would)
-	if grep -q 'Sanitizer\|runtime error:' "$tmp/$name.log"; then
-		fail "sanitizer report: $(grep -m1 'Sanitizer\|runtime error:' "$tmp/$name.log")"
-	fi
+	sanitizer_check "$tmp/$name.log"
 	return "$rc"
 }
 
@@ -108,57 +66,11 @@ run_ok() {
 	return "$rc"
 }
 
-# The stats JSON flattened to "key value" lines: top-level numbers,
-# drops.REASON, port.N.FIELD and drops_sum. python3 comes with dpdk-dev.
-stats_dump() {
-	python3 - "$1" <<'PY'
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-except Exception:
-    sys.exit(0)
-for k, v in d.items():
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        print(k, v)
-drops = d.get("drops", {})
-for k, v in drops.items():
-    print("drops." + k, v)
-print("drops_sum", sum(drops.values()))
-for p in d.get("ports", []):
-    for k, v in p.items():
-        print("port.%s.%s" % (p.get("port"), k), v)
-PY
-}
-
-REASONS=(malformed no_channel auth_fail replay stale_seq no_tailroom multiseg
-	index_exhausted observer_drop policy_drop tx_full internal)
-
-# stats_ok JSON KEY=VALUE...: the named counters have these values, every
-# drop reason not named is 0, rx = tx + drops, no mbuf in use at exit.
-stats_ok() {
-	local json=$1 e k r
-	shift
-	local -A s=() want=()
-	while read -r k r; do
-		s[$k]=$r
-	done < <(stats_dump "$json")
-	if [ -z "${s[rx_packets]:-}" ]; then
-		fail "no stats JSON"
-		return
-	fi
-	for r in "${REASONS[@]}"; do
-		want[drops.$r]=0
-	done
-	for e in "$@"; do
-		want[${e%%=*}]=${e#*=}
-	done
-	for k in "${!want[@]}"; do
-		[ "${s[$k]:-missing}" = "${want[$k]}" ] || fail "$k ${s[$k]:-missing}, want ${want[$k]}"
-	done
-	[ "${s[rx_packets]}" = $((${s[tx_packets]:-0} + ${s[drops_sum]:-0})) ] ||
-		fail "rx ${s[rx_packets]} != tx ${s[tx_packets]:-?} + drops ${s[drops_sum]:-?}"
-	[ "${s[mbufs_in_use]:-missing}" = 0 ] || fail "mbufs_in_use ${s[mbufs_in_use]:-missing}"
-	[ "${s[unread_at_exit]:-missing}" = 0 ] || fail "unread_at_exit ${s[unread_at_exit]:-missing}"
+# stats_ok (tests/lib.sh): every reason of DROP_REASONS not named must be 0
+# (and be in the JSON); nothing may be left unread on RX at exit
+STATS_REASONS=("${DROP_REASONS[@]}")
+stats_more() {
+	[ "${S[unread_at_exit]:-missing}" = 0 ] || fail "unread_at_exit ${S[unread_at_exit]:-missing}"
 }
 
 # check_ok NAME ARGS...: srtp_pcap_check passes; its report in $tmp/NAME.check
@@ -245,20 +157,9 @@ key_spec() {
 
 # ---- prerequisites -----------------------------------------------------------
 
-for tool in "$rtpseal" "$check" "$cmp" "$bad"; do
-	if [ ! -x "$tool" ]; then
-		fail "$tool not built"
-	fi
-done
-for tool in openssl python3 tshark; do
-	command -v "$tool" >/dev/null || fail "$tool not installed (make deps)"
-done
-if ((${#fails[@]})); then
-	case_done "prerequisites"
-	echo
-	echo "$passed passed, $failed failed"
-	exit 1
-fi
+need_files -x "$rtpseal" "$check" "$cmp" "$bad"
+need_cmds "(make deps)" openssl python3 tshark
+prerequisites_met
 
 # Key material of every mode (DESIGN §3), fresh each run. VARIANTS name
 # the ways a channel's key is given; MODE/KEY/SALT describe each.
@@ -555,7 +456,4 @@ conf_channel "$tmp/cfg-keylen.conf" short AEAD_AES_128_GCM "${KEY[aead128]}0011"
 bad_conf cfg-keylen "$tmp/cfg-keylen.conf" "$tmp/cfg-keylen.conf" "[channel short]" "key"
 case_done "config: an AEAD_AES_128_GCM key of 18 bytes is refused"
 
-[ -n "${KEEP_TMP:-}" ] && echo "# KEEP_TMP: captures, configs, logs and stats kept in $tmp"
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

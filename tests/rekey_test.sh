@@ -41,8 +41,8 @@
 # is not busy with other work); REKEY_RATE, REKEY_MIN_RATE, REKEY_SECONDS,
 # REKEY_PPS, REKEY_SHORT_SECONDS and REKEY_CHURN override the defaults.
 # Captures go to /dev/shm when it is writable (a capture on a disk file
-# system makes the worker stall in writeback). RS_REKEY_KEEP=1 keeps the
-# scratch directories.
+# system makes the worker stall in writeback). RS_REKEY_KEEP=1 (or
+# KEEP_TMP=1) keeps the scratch directories.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -67,13 +67,18 @@ esac
 min_rate=${REKEY_MIN_RATE:-$default_min_rate}
 churn=${REKEY_CHURN:-4}      # channels added (and as many removed) per 0.1 s
 
-tmp=$(mktemp -d /tmp/rs-rekey.XXXXXX)
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+[ "${RS_REKEY_KEEP:-0}" = 1 ] && KEEP_TMP=1 # keeps the scratch directories
+make_tmp /tmp/rs-rekey.XXXXXX
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	cap=$(mktemp -d /dev/shm/rs-rekey.XXXXXX)
+	tmp_dirs+=("$cap")
 else
 	cap=$tmp
 fi
 prefix=rs-rekey-$$
+dpdk_prefix "$prefix"
 runs=0
 pids=() # background processes this script started and has not reaped yet
 
@@ -88,78 +93,19 @@ reap() {
 	return "$st"
 }
 
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	if [ "${RS_REKEY_KEEP:-0}" = 1 ]; then
-		echo "# kept $tmp and $cap"
-	else
-		rm -rf "$tmp"
-		[ "$cap" != "$tmp" ] && rm -rf "$cap"
-	fi
-	rm -rf /var/run/dpdk/"$prefix"-* "${XDG_RUNTIME_DIR:-/tmp}"/dpdk/"$prefix"-* \
-		/tmp/dpdk/"$prefix"-* 2>/dev/null
+# shellcheck disable=SC2317 # run at exit by tests/lib.sh
+suite_cleanup() {
+	stop_jobs "${pids[@]}"
 }
-trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-passed=0
-failed=0
-fails=()
-diag=()
-
-fail() {
-	fails+=("$1")
-}
-
-expect() { # expect WHAT COMMAND...
-	local what=$1
-	shift
-	"$@" || fail "$what"
-}
-
-case_done() { # case_done NAME
-	local f why
-	if ((${#fails[@]} == 0)); then
-		passed=$((passed + 1))
-		echo "ok - $1"
-	else
-		failed=$((failed + 1))
-		why=$(printf '%s; ' "${fails[@]}")
-		echo "not ok - $1: ${why%; }"
-		for f in "${diag[@]}"; do
-			[ -s "$f" ] || continue
-			echo "#   --- $(basename "$f") (last lines)"
-			grep -v 'rekeyed, key epoch\|control: channel churn-' "$f" | tail -n 15 | sed 's/^/#   /'
-		done
-	fi
-	fails=()
-	diag=()
-}
-
-note() {
-	echo "# $*"
-}
+# a failed case shows its logs without the storm's rekey and churn lines
+DIAG_FILTER='rekeyed, key epoch\|control: channel churn-'
 
 # ---- prerequisites -------------------------------------------------------------
 
-for tool in "$rtpseal" "$ctl" "$check"; do
-	[ -x "$tool" ] || fail "$tool not built"
-done
-for tool in python3 openssl timeout; do
-	command -v "$tool" >/dev/null || fail "$tool not installed"
-done
-if ((${#fails[@]})); then
-	case_done "prerequisites"
-	echo
-	echo "$passed passed, $failed failed"
-	exit 1
-fi
+need_files -x "$rtpseal" "$ctl" "$check"
+need_cmds "" python3 openssl timeout
+prerequisites_met
 
 # ---- the request feeder ----------------------------------------------------------
 
@@ -447,60 +393,13 @@ storm_ok() {
 		test "$churn_n" = "$(wc -l <"$tmp/$name-churn.req")" -a "$bad" = 0
 }
 
-# The stats JSON flattened to "key value" lines (numbers, drops.REASON, drops_sum).
-stats_dump() {
-	python3 - "$1" <<'PY'
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-except Exception:
-    sys.exit(0)
-for k, v in d.items():
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        print(k, v)
-drops = d.get("drops", {})
-for k, v in drops.items():
-    print("drops." + k, v)
-print("drops_sum", sum(drops.values()))
-PY
-}
-
-# stats_ok JSON KEY=VALUE...: the named counters have these values (* for
-# any), every drop reason not named is 0, rx = tx + drops, no mbuf in use at exit.
-# Leaves the counters in S[].
-declare -A S
-stats_ok() {
-	local json=$1 e k r
-	shift
-	local -A want=()
-	S=()
-	while read -r k r; do
-		S[$k]=$r
-	done < <(stats_dump "$json")
-	if [ -z "${S[rx_packets]:-}" ]; then
-		fail "no stats JSON"
-		return 1
-	fi
-	for k in "${!S[@]}"; do
-		[ "${k#drops.}" != "$k" ] && want[$k]=0
-	done
-	for e in "$@"; do
-		want[${e%%=*}]=${e#*=}
-	done
-	for k in "${!want[@]}"; do
-		[ "${want[$k]}" = '*' ] && continue
-		[ "${S[$k]:-missing}" = "${want[$k]}" ] || fail "$k ${S[$k]:-missing}, want ${want[$k]}"
-	done
-	[ "${S[rx_packets]}" = $((${S[tx_packets]:-0} + ${S[drops_sum]:-0})) ] ||
-		fail "rx ${S[rx_packets]} != tx ${S[tx_packets]:-?} + drops ${S[drops_sum]:-?}"
-	[ "${S[mbufs_in_use]:-missing}" = 0 ] || fail "mbufs_in_use ${S[mbufs_in_use]:-missing}"
-	# app/main.c's drain_and_stop can stop the worker before it read the
-	# generator's last frames (a shutdown race, reported separately, not a
-	# rekey matter): they never entered, so rx = tx + drops still holds;
-	# shown, not failed here
+# stats_ok (tests/lib.sh) leaves the counters in S[]. app/main.c's
+# drain_and_stop can stop the worker before it read the generator's last
+# frames (a shutdown race, reported separately, not a rekey matter): they
+# never entered, so rx = tx + drops still holds; shown, not failed here
+stats_more() {
 	[ "${S[unread_at_exit]:-0}" = 0 ] ||
-		note "$(basename "$json" .json): ${S[unread_at_exit]} generator frames left unread on RX at exit (shutdown drain race, not a rekey issue)"
-	return 0
+		note "$(basename "$1" .json): ${S[unread_at_exit]} generator frames left unread on RX at exit (shutdown drain race, not a rekey issue)"
 }
 
 # chan_stats NAME CHANNEL: channel.stats counters as "key value" lines
@@ -734,6 +633,4 @@ else
 fi
 case_done "epoch_check catches a wrong key in the log, requests said 20 ms later and replies said 20 ms earlier than they were"
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -24,35 +24,17 @@ cd "$(dirname "$0")/.." || exit 1
 build=${BUILD:?BUILD must name the build directory}
 RS=$build/rtpseal
 CTL=$build/rtpsealctl
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-tmp=$(mktemp -d /tmp/rs-routing.XXXXXX)
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+make_tmp /tmp/rs-routing.XXXXXX
 prefix=rsroute$$
+dpdk_prefix "$prefix"
 pid=""
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
-	rm -rf "$tmp" "/var/run/dpdk/$prefix"
+# shellcheck disable=SC2317 # run at exit by tests/lib.sh
+suite_cleanup() {
+	stop_jobs "$pid"
 }
-trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok - $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok - $name"
-	fi
-}
 
 sock=$tmp/rtpseal.sock
 cat >"$tmp/routing.conf" <<EOF
@@ -115,7 +97,9 @@ window() { # window NAME...: sets before_<i>, after_<i> for each NAME
 		i=$((i + 1))
 	done
 }
+# shellcheck disable=SC2317 # grows and still: run by check (tests/lib.sh)
 grows() { [[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$2" -gt "$1" ]; }
+# shellcheck disable=SC2317
 still() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" = "$2" ]; }
 
 for _ in $(seq 50); do
@@ -181,6 +165,4 @@ assert d["flow_cache_hits"] > d["flow_cache_misses"] > 0, "cache"
 ' "$tmp/stats.json"
 grep -q "rx = tx + drops: .*: ok" "$tmp/log" || sed 's/^/# /' "$tmp/log" | tail -20
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

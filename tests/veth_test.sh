@@ -37,33 +37,15 @@ gen=$build/rtpseal-gen
 check_tool=$build/tools/srtp_pcap_check
 pcap_cmp=$build/tools/pcap_cmp
 
-passed=0
-failed=0
-t_start=$(date +%s)
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1${2:+: $2}"
-}
-
-note() {
-	echo "# $*"
-}
+# shellcheck source=SCRIPTDIR/lib.sh
+. tests/lib.sh
+# summary: `# runtime N s`, then `N passed, N failed` with no blank line before
+RUNTIME_FROM=$SECONDS
+SUMMARY_NO_BLANK=1
 
 diag() { # diag FILE [LINES]: the end of a log, as comment lines
 	[ -s "$1" ] || return 0
 	tail -n "${2:-12}" "$1" | sed 's/^/#   /'
-}
-
-summary() {
-	note "runtime $(($(date +%s) - t_start)) s"
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
 }
 
 # --- prerequisites ------------------------------------------------------------
@@ -101,10 +83,13 @@ b1=rvb1$tag
 ip_a=10.99.0.1
 ip_b=10.99.0.2
 prefix=rsveth$tag
-tmp=$(mktemp -d)
+dpdk_prefix "$prefix"
+[ -n "${VETH_KEEP:-}" ] && KEEP_TMP=1 # keeps logs, captures and configs
+make_tmp -t rs-veth.XXXXXX
 chmod 700 "$tmp"
 
-cleanup() {
+# shellcheck disable=SC2317 # run at exit by tests/lib.sh
+suite_cleanup() {
 	# only this shell's own background jobs that are still unreaped
 	local p live
 	live=$(jobs -p)
@@ -118,14 +103,7 @@ cleanup() {
 	ip netns del "$ns_b" 2>/dev/null
 	ip link del "$a1" 2>/dev/null
 	ip link del "$b1" 2>/dev/null
-	rm -rf /var/run/dpdk/"$prefix"-*
-	if [ -n "${VETH_KEEP:-}" ]; then
-		echo "VETH_KEEP: logs, captures and configs left in $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
 }
-trap cleanup EXIT
 trap 'exit 130' INT
 # Every process has its own timeout; the watchdog bounds the whole script.
 watchdog_s=170
@@ -250,7 +228,7 @@ json_flat() { # json_flat FILE: one path=value line per scalar (workers.0.rx_pac
 	END { n = length(s); pos = 1; val("") }' "$1"
 }
 
-jv() { # jv FLAT KEY: a value of a json_flat file (empty when absent)
+fv() { # fv FLAT KEY: a value of a json_flat file (empty when absent)
 	sed -n "s/^$2=//p" "$1" | head -n1
 }
 
@@ -316,16 +294,16 @@ rs_stats_ok() { # rs_stats_ok FLAT: empty output when fine, else what is wrong
 		echo "no stats JSON"
 		return
 	}
-	rx=$(jv "$f" rx_packets)
-	tx=$(jv "$f" tx_packets)
-	dt=$(jv "$f" drops_total)
+	rx=$(fv "$f" rx_packets)
+	tx=$(fv "$f" tx_packets)
+	dt=$(fv "$f" drops_total)
 	[ -n "$rx" ] && [ -n "$tx" ] && [ -n "$dt" ] && [ "$rx" = $((tx + dt)) ] ||
 		bad="$bad rx $rx != tx $tx + drops $dt;"
 	for r in auth_fail replay stale_seq malformed no_tailroom multiseg tx_full internal; do
-		v=$(jv "$f" "drops.$r")
+		v=$(fv "$f" "drops.$r")
 		[ -z "$v" ] || [ "$v" = 0 ] || bad="$bad drops.$r = $v;"
 	done
-	v=$(jv "$f" mbufs_in_use)
+	v=$(fv "$f" mbufs_in_use)
 	[ "$v" = 0 ] || bad="$bad mbufs_in_use = ${v:-absent};"
 	echo "$bad"
 }
@@ -544,10 +522,10 @@ EOF
 	local flat=$d/stats.flat bad sealed opened audio video
 	json_flat "$rs_json" >"$flat" 2>/dev/null
 	bad=$(rs_stats_ok "$flat")
-	sealed=$(jv "$flat" sealed_packets)
-	opened=$(jv "$flat" opened_packets)
-	audio=$(jv "$flat" audio_packets)
-	video=$(jv "$flat" video_packets)
+	sealed=$(fv "$flat" sealed_packets)
+	opened=$(fv "$flat" opened_packets)
+	audio=$(fv "$flat" audio_packets)
+	video=$(fv "$flat" video_packets)
 	# every Opus frame is one packet, every VP8 frame at least one; both ways
 	[ "${audio:-0}" -ge $((2 * n_audio * 95 / 100)) ] || bad="$bad audio_packets $audio;"
 	[ "${video:-0}" -ge $((2 * n_video * 95 / 100)) ] || bad="$bad video_packets $video;"
@@ -669,9 +647,9 @@ EOF
 	local flat=$d/stats.flat bad sealed w0 w1 st0 st1 nw
 	json_flat "$rs_json" >"$flat" 2>/dev/null
 	bad=$(rs_stats_ok "$flat")
-	sealed=$(jv "$flat" sealed_packets)
+	sealed=$(fv "$flat" sealed_packets)
 	[ "$sealed" = "$n_gen" ] || bad="$bad sealed_packets $sealed of $n_gen;"
-	[ "$(jv "$flat" drops_total)" = 0 ] || bad="$bad drops_total $(jv "$flat" drops_total);"
+	[ "$(fv "$flat" drops_total)" = 0 ] || bad="$bad drops_total $(fv "$flat" drops_total);"
 	if [ -z "$bad" ]; then
 		ok "two workers: stats: exit 0, all $n_gen frames sealed, no drop, no mbuf left"
 	else
@@ -681,11 +659,11 @@ EOF
 
 	# per-worker counters: the "workers" array of --stats-json
 	nw=$(grep -c '^workers\.[0-9]*\.lcore=' "$flat")
-	w0=$(jv "$flat" workers.0.rx_packets)
-	w1=$(jv "$flat" workers.1.rx_packets)
+	w0=$(fv "$flat" workers.0.rx_packets)
+	w1=$(fv "$flat" workers.1.rx_packets)
 	if [ "$nw" = 2 ] && [ "${w0:-0}" -gt 0 ] && [ "${w1:-0}" -gt 0 ] &&
-		[ "$(jv "$flat" workers.0.sealed_packets)" -gt 0 ] &&
-		[ "$(jv "$flat" workers.1.sealed_packets)" -gt 0 ]; then
+		[ "$(fv "$flat" workers.0.sealed_packets)" -gt 0 ] &&
+		[ "$(fv "$flat" workers.1.sealed_packets)" -gt 0 ]; then
 		ok "two workers: both workers carried traffic (rx $w0 and $w1)"
 	else
 		not_ok "two workers: both workers carried traffic" \
@@ -700,8 +678,8 @@ EOF
 	tshark -r "$d/b0.pcap" "${fields[@]}" 2>/dev/null >"$d/b0.fields"
 	local n_ssrc
 	n_ssrc=$(awk -F'\t' '{print ($1 != "" ? $1 : $3)}' "$d/a0.fields" | sort -u | grep -c .)
-	st0=$(jv "$flat" workers.0.streams)
-	st1=$(jv "$flat" workers.1.streams)
+	st0=$(fv "$flat" workers.0.streams)
+	st1=$(fv "$flat" workers.1.streams)
 	if [ "$n_ssrc" -ge 16 ] && [ -n "$st0" ] && [ -n "$st1" ] && [ $((st0 + st1)) = "$n_ssrc" ]; then
 		ok "two workers: every stream stayed on one worker ($n_ssrc SSRCs, stream states $st0 + $st1)"
 	else
