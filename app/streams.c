@@ -109,6 +109,24 @@ struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, 
 	return e;
 }
 
+void rs_stream_lookup_bulk(const struct rs_stream_table *t, const struct rs_stream_key *keys,
+			   unsigned n, struct rs_stream_entry **out)
+{
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
+
+	for (unsigned i = 0; i < n; i++)
+		kp[i] = &keys[i];
+	if (n == 0 || rte_hash_lookup_bulk(t->h, kp, n, pos) != 0) {
+		memset(out, 0, n * sizeof(*out));
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		out[i] = pos[i] >= 0
+			     ? (struct rs_stream_entry *)(t->mem + (size_t)pos[i] * t->stride)
+			     : NULL;
+}
+
 unsigned rs_stream_sweep(struct rs_stream_table *t, unsigned budget,
 			 int (*alive)(const void *ctx, uint32_t slot, uint32_t gen),
 			 void (*on_remove)(const void *ctx, const struct rs_stream_key *key,

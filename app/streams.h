@@ -76,6 +76,13 @@ struct rs_stream_entry *rs_stream_get(struct rs_stream_table *t, uint32_t slot, 
 				      uint32_t ssrc, enum rs_direction dir, uint32_t roc_epoch,
 				      int *created);
 
+/* Bulk lookup (no creation) of n <= 64 streams: out[i] is the entry of
+ * keys[i], or NULL when the table has none. rte_hash's bulk lookup
+ * prefetches buckets and keys for the whole set, so traffic spread over
+ * more streams than the caches hold pays its misses side by side. */
+void rs_stream_lookup_bulk(const struct rs_stream_table *t, const struct rs_stream_key *keys,
+			   unsigned n, struct rs_stream_entry **out);
+
 /* Remove up to budget streams whose channel is gone (alive(slot, gen)
  * false), continuing where the last call stopped; on_remove(ctx, key, entry),
  * if given, is told of each first. *done is set when the pass reached the

@@ -239,6 +239,60 @@ static void claim_stream(struct rs_worker *w, const struct rs_channel *ch, uint3
 	rte_spinlock_unlock(&app->owner_lock);
 }
 
+/* Traffic spread over more channels and streams than the caches hold (a
+ * million channels) misses on every step from a packet to its state: the
+ * channel, this worker's line for it, its key set, the stream's hash bucket
+ * and state, the GCM key. Taken a packet at a time those misses queue up
+ * behind each other; here each level is requested for the whole burst
+ * before the next is read, so they overlap, and the streams are looked up
+ * in bulk (pm->entry, NULL when new). Only flow-cache misses come here, so
+ * a burst of known flows pays nothing for it. */
+static void resolve_misses(struct rs_worker *w, enum rs_direction dir, struct rte_mbuf **m,
+			   struct pkt_meta *meta, const uint16_t *cand, const uint16_t *miss,
+			   const uint8_t *has_flow, unsigned n_miss)
+{
+	struct rs_stream_key keys[RS_BURST_MAX];
+	struct rs_stream_entry *found[RS_BURST_MAX];
+	uint16_t at[RS_BURST_MAX];
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < n_miss; k++) {
+		const uint8_t *ch = (const uint8_t *)meta[cand[miss[k]]].ch;
+		if (ch) /* slot, gen, policy, the PT map, the key set pointer */
+			for (unsigned off = 0; off < offsetof(struct rs_channel, previous_until_ms);
+			     off += RTE_CACHE_LINE_SIZE)
+				rte_prefetch0(ch + off);
+	}
+	for (unsigned k = 0; k < n_miss; k++) {
+		unsigned j = miss[k];
+		struct pkt_meta *pm = &meta[cand[j]];
+		const struct rs_channel *ch = pm->ch;
+		if (!ch || ch->custom || !has_flow[j])
+			continue;
+		rte_prefetch0(&w->chan[ch->slot]);
+		rte_prefetch0(rs_channel_keys(ch));
+		const uint8_t *payload =
+		    rte_pktmbuf_mtod_offset(m[cand[j]], const uint8_t *, pm->fr.payload_off);
+		keys[n] = (struct rs_stream_key){.slot = ch->slot,
+						 .gen = ch->gen,
+						 .ssrc = load_be32(payload + (pm->is_rtcp ? 4 : 8)),
+						 .dir = dir};
+		at[n++] = cand[j];
+	}
+	rs_stream_lookup_bulk(&w->streams, keys, n, found);
+	for (unsigned i = 0; i < n; i++) {
+		struct pkt_meta *pm = &meta[at[i]];
+		const struct rs_keyset *ks = rs_channel_keys(pm->ch);
+		pm->entry = found[i];
+		if (found[i]) {
+			rte_prefetch0(found[i]);
+			rte_prefetch0(rs_stream_current(&w->streams, found[i]));
+		}
+		if (ks->current)
+			rs_key_ctx_prefetch(ks->current, pm->is_rtcp);
+	}
+}
+
 /* The flow key of a candidate: destination and SSRC, read from the packet
  * itself; 0 when the packet is too short to have an SSRC (classify_stage
  * then calls it malformed). */
@@ -319,8 +373,8 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 	}
 	const struct rs_keyset *ks = pm->ks;
 	created = 0;
-	/* a cached stream whose ROC epoch moved (rekey with roc reset) goes
-	 * through rs_stream_get, which gives it its new current state */
+	/* a new stream, or one whose ROC epoch moved (rekey with roc reset),
+	 * goes through rs_stream_get, which gives it its current state */
 	if (!pm->entry || unlikely(pm->entry->roc_epoch != ks->roc_epoch)) {
 		pm->entry = rs_stream_get(&w->streams, ch->slot, ch->gen, ssrc, dir, ks->roc_epoch,
 					  &created);
@@ -331,6 +385,8 @@ static inline void classify_stage(struct rs_worker *w, enum rs_direction dir, st
 		}
 		if (flow)
 			rs_flow_cache_put(&w->flows, flow, ch, pm->entry);
+	} else if (flow && !pm->cached) {
+		rs_flow_cache_put(&w->flows, flow, ch, pm->entry); /* found by the bulk lookup */
 	}
 	pk->stream = rs_stream_current(&w->streams, pm->entry);
 	pk->prev_stream = dir == RS_DIR_OPEN ? rs_stream_previous(&w->streams, pm->entry) : NULL;
@@ -601,10 +657,12 @@ static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint1
 			keys[n_miss] = keys[j];
 		miss[n_miss++] = (uint16_t)j;
 	}
-	if (n_miss)
+	if (n_miss) {
 		rs_channel_lookup_bulk(&w->app->channels, keys, n_miss, chans);
-	for (unsigned k = 0; k < n_miss; k++)
-		meta[cand[miss[k]]].ch = chans[k];
+		for (unsigned k = 0; k < n_miss; k++)
+			meta[cand[miss[k]]].ch = chans[k];
+		resolve_misses(w, dir, m, meta, cand, miss, has_flow, n_miss);
+	}
 	w->c.flow_cache_hits += n_cand - n_miss;
 	w->c.flow_cache_misses += n_miss;
 	for (unsigned j = 0; j < n_cand; j++) {

@@ -142,6 +142,14 @@ void rs_key_ctx_free(struct rs_key_ctx *ctx)
 	free(ctx);
 }
 
+void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp)
+{
+	const uint8_t *k = (const uint8_t *)(rtcp ? ctx->rtcp_key : ctx->rtp_key);
+
+	for (size_t off = 0; off < sizeof(struct gcm_key_data); off += 64)
+		__builtin_prefetch(k + off);
+}
+
 unsigned rs_key_ctx_key_len(const struct rs_key_ctx *ctx)
 {
 	return ctx ? ctx->key_len : 0;
