@@ -104,7 +104,13 @@ static int ctl_connect(struct ctl *c)
 }
 
 /* Send one line, read one reply line (malloc'd). */
-static char *exchange(struct ctl *c, const char *line)
+/* Send one request line and read its reply line. fast: read the reply in
+ * blocks (one request, one reply: nothing follows the newline); else a byte
+ * per recv, which is what `batch` has always done -- and tests/rekey_test.sh's
+ * storms are paced by it: block reads let a storm rekey one channel twice
+ * while packets sealed under the first key are still in the rings, and
+ * those then fail both keys the overlap holds. */
+static char *exchange_as(struct ctl *c, const char *line, int fast)
 {
 	size_t len = strlen(line), cap = 4096, used = 0;
 	char *reply = malloc(cap);
@@ -125,9 +131,7 @@ static char *exchange(struct ctl *c, const char *line)
 			reply = bigger;
 			cap *= 2;
 		}
-		/* one request, one reply line: nothing follows the newline,
-		 * so reading in blocks never takes the next reply's bytes */
-		ssize_t n = recv(c->fd, reply + used, cap - 1 - used, 0);
+		ssize_t n = recv(c->fd, reply + used, fast ? cap - 1 - used : 1, 0);
 		if (n <= 0) {
 			free(reply);
 			return NULL;
@@ -139,6 +143,11 @@ static char *exchange(struct ctl *c, const char *line)
 		}
 		used += (size_t)n;
 	}
+}
+
+static char *exchange(struct ctl *c, const char *line)
+{
+	return exchange_as(c, line, 0);
 }
 
 static void print_human(const json_t *r)
@@ -227,7 +236,7 @@ static int list_all(struct ctl *c)
 		snprintf(line, sizeof(line),
 			 "{\"cmd\":\"channel.list\",\"offset\":%lld,\"limit\":%d}",
 			 (long long)offset, LIST_PAGE);
-		char *reply = exchange(c, line);
+		char *reply = exchange_as(c, line, 1);
 		int got = reply != NULL;
 		json_t *r = got ? json_loads(reply, 0, NULL) : NULL;
 		free(reply);
