@@ -861,7 +861,7 @@ static int parse_generator_faults(const struct where *w, const struct section *s
 		} else if (strcmp(k, "fault_channel") == 0) {
 			if (!*v || strlen(v) >= sizeof(g->fault_channel))
 				return fail(w, k, "must name a [channel NAME]");
-			snprintf(g->fault_channel, sizeof(g->fault_channel), "%s", v);
+			memcpy(g->fault_channel, v, strlen(v) + 1);
 		} else {
 			return fail(w, k, "unknown key in this section");
 		}
