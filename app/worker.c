@@ -253,7 +253,7 @@ static void resolve_misses(struct rs_worker *w, enum rs_direction dir, struct rt
 {
 	struct rs_stream_key keys[RS_BURST_MAX];
 	struct rs_stream_entry *found[RS_BURST_MAX];
-	uint16_t at[RS_BURST_MAX];
+	uint16_t at[RS_BURST_MAX] = {0};
 	unsigned n = 0;
 
 	for (unsigned k = 0; k < n_miss; k++) {
