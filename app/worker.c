@@ -285,11 +285,16 @@ static void resolve_misses(struct rs_worker *w, enum rs_direction dir, struct rt
 		const struct rs_keyset *ks = rs_channel_keys(pm->ch);
 		pm->entry = found[i];
 		if (found[i]) {
-			rte_prefetch0(found[i]);
-			rte_prefetch0(rs_stream_current(&w->streams, found[i]));
+			/* the entry and the head of its first state (current unless
+			 * a ROC reset swapped them; reading which is current would
+			 * wait); the window word a packet touches is one of many */
+			const uint8_t *e = (const uint8_t *)found[i];
+			rte_prefetch0(e);
+			rte_prefetch1(e + RTE_CACHE_LINE_SIZE);
+			rte_prefetch1(e + 2 * RTE_CACHE_LINE_SIZE);
 		}
 		if (ks->current)
-			rs_key_ctx_prefetch(ks->current, pm->is_rtcp);
+			rs_key_ctx_prefetch(ks->current, pm->is_rtcp, pm->fr.payload_len);
 	}
 }
 

@@ -142,12 +142,18 @@ void rs_key_ctx_free(struct rs_key_ctx *ctx)
 	free(ctx);
 }
 
-void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp)
+void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp, uint32_t len)
 {
 	const uint8_t *k = (const uint8_t *)(rtcp ? ctx->rtcp_key : ctx->rtp_key);
+	/* expanded keys, then HashKey^1, ^2, ... (16 bytes each, up to ^32 on
+	 * the VAES path): one power per block of AAD + payload + length block */
+	size_t blocks = (len + 16 + 15) / 16, powers = blocks < 32 ? blocks : 32;
+	size_t end = sizeof(((struct gcm_key_data *)0)->expanded_keys) + 16 * powers;
 
-	for (size_t off = 0; off < sizeof(struct gcm_key_data); off += 64)
-		__builtin_prefetch(k + off);
+	if (end > sizeof(struct gcm_key_data))
+		end = sizeof(struct gcm_key_data);
+	for (size_t off = 0; off < end; off += 64)
+		__builtin_prefetch(k + off, 0, 2);
 }
 
 unsigned rs_key_ctx_key_len(const struct rs_key_ctx *ctx)

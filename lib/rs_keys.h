@@ -128,11 +128,13 @@ struct rs_key_ctx *rs_key_ctx_from_session(struct rs_engine *eng, const struct r
 void rs_key_ctx_free(struct rs_key_ctx *ctx);
 unsigned rs_key_ctx_key_len(const struct rs_key_ctx *ctx);
 
-/* Ask the CPU to bring in what sealing or opening under ctx reads (the
- * expanded AES keys and GHASH key powers, over a kilobyte), for RTP or
- * RTCP. For callers that know a packet's key several packets ahead and
- * whose keys are too many to stay cached (traffic spread over many
- * channels): the misses then overlap instead of stalling each packet. */
-void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp);
+/* Ask the CPU to bring into its L2 what sealing or opening len bytes
+ * under ctx reads: the expanded AES keys and as many GHASH key powers as
+ * the message has blocks (ipsec-mb's layout; the whole key is over a
+ * kilobyte), for RTP or RTCP. For callers that know a packet's key several
+ * packets ahead and whose keys are too many to stay cached (traffic spread
+ * over many channels): the misses then overlap instead of stalling each
+ * packet. */
+void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp, uint32_t len);
 
 #endif
