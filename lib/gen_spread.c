@@ -2,11 +2,13 @@
 /*
  * Spread traffic (rs_gen_spread.h): one header template for every stream,
  * the per-stream fields computed from the stream number, a packet count per
- * stream. The payload pattern is lib/gen.c's (rs_gen_payload_fill).
+ * stream. The payload pattern, checksum and random-number helpers are
+ * lib/gen.c's, shared through rs_gen_internal.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_gen_internal.h"
 #include "rs_gen_spread.h"
 
 enum {
@@ -24,8 +26,6 @@ enum {
 	DEFAULT_PAYLOAD = 160,
 	DEFAULT_PORT_BASE = 40000,
 };
-
-#define GOLDEN_GAMMA 0x9e3779b97f4a7c15ull
 
 struct rs_gen_spread {
 	uint8_t tmpl[HDR_LEN];
@@ -46,43 +46,6 @@ struct rs_gen_spread {
 	uint32_t *count; /* packets sent per stream */
 };
 
-static void store_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void store_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t rng_next(uint64_t *state)
-{
-	*state += GOLDEN_GAMMA;
-	return mix64(*state);
-}
-
-static uint32_t perm32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
 static uint64_t gcd64(uint64_t a, uint64_t b)
 {
 	while (b) {
@@ -91,23 +54,6 @@ static uint64_t gcd64(uint64_t a, uint64_t b)
 		b = t;
 	}
 	return a;
-}
-
-/* Ones' complement sum of big-endian 16-bit words, unfolded. */
-static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
-{
-	for (; len >= 2; p += 2, len -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
 }
 
 void rs_gen_spread_conf_init(struct rs_gen_spread_conf *conf)
@@ -222,30 +168,6 @@ size_t rs_gen_spread_bytes(const struct rs_gen_spread *g)
 	return g ? sizeof(*g) + (size_t)g->n_streams * sizeof(*g->count) : 0;
 }
 
-/* The pattern of rs_gen_payload_fill, and its checksum contribution as
- * big-endian words (unfolded), from the words as they are written. */
-static uint64_t pattern_fill_sum(uint8_t *p, size_t len, uint32_t ssrc, uint16_t seq)
-{
-	const uint64_t h = mix64((uint64_t)ssrc << 16 | seq);
-	const size_t words = len / 8;
-	uint64_t w, le = 0;
-	size_t i, j;
-
-	for (i = 0; i < words; i++) {
-		w = h + i * GOLDEN_GAMMA;
-		memcpy(p + 8 * i, &w, 8); /* little-endian host (x86-64) */
-		le += (w & 0xffffffffu) + (w >> 32);
-	}
-	if (len % 8) {
-		w = h + words * GOLDEN_GAMMA;
-		for (j = 0; j < len % 8; j++)
-			p[8 * words + j] = (uint8_t)(w >> (8 * j));
-		w &= (1ull << (8 * (len % 8))) - 1;
-		le += (w & 0xffffffffu) + (w >> 32);
-	}
-	return __builtin_bswap16(csum_fold(le));
-}
-
 size_t rs_gen_spread_next(struct rs_gen_spread *g, uint8_t *buf, size_t cap,
 			  struct rs_gen_info *info)
 {
@@ -269,7 +191,7 @@ size_t rs_gen_spread_next(struct rs_gen_spread *g, uint8_t *buf, size_t cap,
 		g->k++;
 		g->first_left--;
 	} else {
-		j = (uint32_t)(((rng_next(&g->rng) >> 32) * g->n_streams) >> 32);
+		j = rng_below(&g->rng, g->n_streams);
 	}
 	ch = j / g->spc;
 	n = g->count[j]++;
@@ -285,7 +207,7 @@ size_t rs_gen_spread_next(struct rs_gen_spread *g, uint8_t *buf, size_t cap,
 	rs_gen_spread_addr(ch, ip + 16);
 	store_be16(ip + 2, tot);
 	store_be16(ip + 4, g->ip_id++);
-	store_be16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, IPV4_HDR_LEN)));
+	store_be16(ip + 10, csum_final(csum_add(0, ip, IPV4_HDR_LEN)));
 	store_be16(udp, port);
 	store_be16(udp + 4, ulen);
 	store_be16(rtp + 2, seq);
@@ -294,11 +216,9 @@ size_t rs_gen_spread_next(struct rs_gen_spread *g, uint8_t *buf, size_t cap,
 	rtp[17] = (uint8_t)(seq * 7u & 0x7f); /* a wandering audio level */
 	sum = pattern_fill_sum(rtp + RS_RTP_HDR_LEN + RTP_EXT_LEN, g->payload_len, ssrc, seq);
 	if (g->udp_checksum) {
-		uint16_t c;
 		sum = csum_add(sum, ip + 12, 8) + IP_PROTO_UDP + ulen;
 		sum = csum_add(sum, udp, UDP_HDR_LEN + RS_RTP_HDR_LEN + RTP_EXT_LEN);
-		c = (uint16_t)~csum_fold(sum);
-		store_be16(udp + 6, c ? c : 0xffff);
+		store_udp_csum(udp, sum);
 	}
 	if (info) {
 		memset(info, 0, sizeof(*info));

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "gen_test_util.h"
 #include "rs_gen.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -31,35 +32,7 @@ enum {
 	VIDEO_TS_STEP = 3000,
 };
 
-/* ---- byte helpers and an independent RFC 1071 checksum ----------------- */
-
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
+/* ---- an independent UDP checksum check (gen_test_util.h) -------------- */
 
 /* The ones' complement sum over the pseudo-header and the datagram,
  * checksum field included: 0xffff when the checksum is right. */
