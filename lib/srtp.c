@@ -298,8 +298,10 @@ static inline enum rs_status open_one(struct rs_engine *eng, struct rs_packet *p
 
 static inline void prefetch_packet(const struct rs_packet *p)
 {
+	/* for writing: seal and open rewrite the payload in place, and a line
+	 * first fetched shared costs a second round trip to own it */
 	for (uint32_t off = 0; off < p->len; off += 64)
-		__builtin_prefetch(p->buf + off);
+		__builtin_prefetch(p->buf + off, 1);
 	__builtin_prefetch(p->buf + p->len, 1);
 	__builtin_prefetch(p->stream);
 }
