@@ -57,94 +57,47 @@ run() {
 	fi
 }
 
-# ---- observer rows: perf/bench_observer.sh ------------------------------------
-# The packet-observer rows (observer_*: the noop and aes256gcm observers
-# against the same pipeline without them, see that script). An empty NAME
-# runs them first; a NAME word containing "observer" selects them and is
-# taken out of NAME before the rest of this script reads it
-# (NAME=observer: only them).
-obs_sel=""
-obs_rest=""
-IFS=, read -ra obs_words <<<"$name"
-for obs_w in "${obs_words[@]}"; do
-	case $obs_w in
-	'') ;;
-	*observer*) obs_sel=1 ;;
-	*) obs_rest="$obs_rest${obs_rest:+,}$obs_w" ;;
-	esac
-done
-if [ -z "$name" ] || [ -n "$obs_sel" ]; then
-	obs_extra=$extra
+# script_rows WORD SCRIPT [ARG]: the rows of a bench script of their own
+# (SCRIPT BUILD, its lines tagged like bench_crypto's). An empty NAME runs
+# them; a NAME word containing WORD selects them (SCRIPT then also gets ARG)
+# and is taken out of NAME before the rest of this script reads it
+# (NAME=WORD: only them).
+script_rows() {
+	local word=$1 script=$2 named_arg=${3:-} sel="" rest="" w saved
+	local -a words
+	IFS=, read -ra words <<<"$name"
+	for w in "${words[@]}"; do
+		case $w in
+		'') ;;
+		*"$word"*) sel=1 ;;
+		*) rest="$rest${rest:+,}$w" ;;
+		esac
+	done
+	[ -z "$name" ] || [ -n "$sel" ] || return 0
+	saved=$extra
 	extra="" # BENCH_ARGS are bench_crypto's
-	run "$build" bash perf/bench_observer.sh "$build"
-	extra=$obs_extra
-	if [ -n "$obs_sel" ] && [ -z "$obs_rest" ]; then
+	run "$build" bash "$script" "$build" ${sel:+$named_arg}
+	extra=$saved
+	if [ -n "$sel" ] && [ -z "$rest" ]; then
 		echo "bench: $(grep -c '^{' "$out") rows in $out" >&2
 		exit $rc
 	fi
-	name=$obs_rest
-fi
-# ---- end of the observer rows ---------------------------------------------------
+	name=$rest
+}
 
-# ---- rekey rows: perf/bench_rekey.sh --------------------------------------------
-# The rekey storm rows (rekey_rate, rekey_switch, rekey_pipeline: rekeys/s
-# through the control socket, reply to first packet under the new key,
-# throughput during the storm against none, see that script). An empty NAME
-# runs them; a NAME word containing "rekey" selects them and is taken out of
-# NAME before the rest of this script reads it (NAME=rekey: only them).
-rekey_sel=""
-rekey_rest=""
-IFS=, read -ra rekey_words <<<"$name"
-for rekey_w in "${rekey_words[@]}"; do
-	case $rekey_w in
-	'') ;;
-	*rekey*) rekey_sel=1 ;;
-	*) rekey_rest="$rekey_rest${rekey_rest:+,}$rekey_w" ;;
-	esac
-done
-if [ -z "$name" ] || [ -n "$rekey_sel" ]; then
-	rekey_extra=$extra
-	extra="" # BENCH_ARGS are bench_crypto's
-	run "$build" bash perf/bench_rekey.sh "$build"
-	extra=$rekey_extra
-	if [ -n "$rekey_sel" ] && [ -z "$rekey_rest" ]; then
-		echo "bench: $(grep -c '^{' "$out") rows in $out" >&2
-		exit $rc
-	fi
-	name=$rekey_rest
-fi
-# ---- end of the rekey rows ------------------------------------------------------
-
-# ---- scale rows: perf/bench_scale.sh --------------------------------------------
+# observer_*: the noop and aes256gcm observers against the same pipeline
+# without them (perf/bench_observer.sh).
+script_rows observer perf/bench_observer.sh
+# rekey_rate, rekey_switch, rekey_pipeline: rekeys/s through the control
+# socket, reply to first packet under the new key, throughput during the
+# storm against none (perf/bench_rekey.sh).
+script_rows rekey perf/bench_rekey.sh
 # pipeline_seal_160_spread: seal at 160 bytes with traffic spread at random
 # over channels loaded through the control socket, as a ratio to one channel
-# (see that script). An empty NAME runs the reduced case (100,000 channels,
-# 400,000 streams); a NAME word containing "scale" runs the full one
-# (1,000,000 channels, 4,000,000 streams, plus its scale_load row) and is
-# taken out of NAME before the rest of this script reads it (NAME=scale:
-# only that).
-scale_sel=""
-scale_rest=""
-IFS=, read -ra scale_words <<<"$name"
-for scale_w in "${scale_words[@]}"; do
-	case $scale_w in
-	'') ;;
-	*scale*) scale_sel=1 ;;
-	*) scale_rest="$scale_rest${scale_rest:+,}$scale_w" ;;
-	esac
-done
-if [ -z "$name" ] || [ -n "$scale_sel" ]; then
-	scale_extra=$extra
-	extra="" # BENCH_ARGS are bench_crypto's
-	run "$build" bash perf/bench_scale.sh "$build" "${scale_sel:+full}"
-	extra=$scale_extra
-	if [ -n "$scale_sel" ] && [ -z "$scale_rest" ]; then
-		echo "bench: $(grep -c '^{' "$out") rows in $out" >&2
-		exit $rc
-	fi
-	name=$scale_rest
-fi
-# ---- end of the scale rows ------------------------------------------------------
+# (perf/bench_scale.sh). Without "scale" in NAME the reduced case (100,000
+# channels, 400,000 streams); with it the full one (1,000,000 channels,
+# 4,000,000 streams, plus its scale_load row).
+script_rows scale perf/bench_scale.sh full
 
 # Does NAME ask for the system-ipsec-mb rows? Empty does; so does any
 # comma-separated word that is, or is part of, one of those rows' names.
