@@ -73,6 +73,19 @@ static uint8_t pick_pt(const struct rs_pt_map *map, enum rs_media_class cls, uin
 	return fallback;
 }
 
+/* What every generator shares, whatever its traffic model. */
+static void gen_common_init(struct rs_app_gen *g, const struct rs_app *app)
+{
+	const struct rs_generator_conf *gc = &app->cfg.generator;
+
+	g->pool = app->pool;
+	g->port = gc->port;
+	g->n_queues = (uint16_t)app->n_workers;
+	g->rate_pps = gc->rate_pps;
+	g->tsc_hz = rte_get_tsc_hz();
+	g->start_tsc = rte_rdtsc();
+}
+
 static struct rs_app_gen *model_new(const struct rs_app *app, char *err, size_t err_size);
 
 /* Spread traffic (lib/rs_gen_spread.h) for channels the control socket adds. */
@@ -98,12 +111,7 @@ static struct rs_app_gen *spread_new(const struct rs_app *app, char *err, size_t
 	}
 	g->table_n = &app->channels.n;
 	g->spread_wait = app->cfg.n_channels + gc->spread_channels;
-	g->pool = app->pool;
-	g->port = gc->port;
-	g->n_queues = (uint16_t)app->n_workers;
-	g->rate_pps = gc->rate_pps;
-	g->tsc_hz = rte_get_tsc_hz();
-	g->start_tsc = rte_rdtsc();
+	gen_common_init(g, app);
 	printf("rtpseal: generator on port %u: spread traffic, %u streams over %u channels "
 	       "10.64.0.0:%u.. (added through the control socket; it waits for %u channels), "
 	       "audio PT 0, %u B payload, %s; UDP checksums %s; %.1f MB of state\n",
@@ -181,12 +189,7 @@ static struct rs_app_gen *model_new(const struct rs_app *app, char *err, size_t 
 		goto fail;
 	}
 	free(chans);
-	g->pool = app->pool;
-	g->port = gc->port;
-	g->n_queues = (uint16_t)app->n_workers;
-	g->rate_pps = gc->rate_pps;
-	g->tsc_hz = rte_get_tsc_hz();
-	g->start_tsc = rte_rdtsc();
+	gen_common_init(g, app);
 	char audio[32] = "model", video[32] = "model";
 	if (gc->audio_payload)
 		snprintf(audio, sizeof(audio), "%u B", gc->audio_payload);

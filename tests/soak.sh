@@ -136,12 +136,11 @@ echo "# soak: ${seconds} s, ${channels} channels (+1 fault channel, ${churn_pool
 
 # ---- the configuration -------------------------------------------------------
 
-# conf.py: the config and channels.json (name, mode, match of each channel,
-# for the driver). Keys are fresh random material, never reused.
-cat >"$tmp/conf.py" <<'PY'
-import base64, json, secrets, sys
+# soakkeys.py: the modes and fresh key material, for the config and the
+# driver's adds and rekeys. Keys are random, never reused.
+cat >"$tmp/soakkeys.py" <<'PY'
+import base64, secrets
 
-tmp, n, pool = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 MODES = ["AES_128_GCM2", "AES_256_GCM2", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM",
          "AES_128_GCM", "AES_256_GCM"]
 
@@ -153,6 +152,15 @@ def material(mode):
         return secrets.token_hex(24), None
     kl = 16 if mode == "AEAD_AES_128_GCM" else 32
     return secrets.token_hex(kl), secrets.token_hex(12)
+PY
+
+# conf.py: the config and channels.json (name, mode, match of each channel,
+# for the driver).
+cat >"$tmp/conf.py" <<'PY'
+import base64, json, secrets, sys
+
+tmp, n, pool = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+from soakkeys import MODES, material
 
 chans = []
 for i in range(n):
@@ -205,16 +213,7 @@ TICK = 0.010          # one rekey per tick
 EXTRA_EVERY = 5       # ticks between adds of channels without traffic
 EXTRA_LIVE = 40       # at most this many of them at once
 CHURN_EVERY = 1.0     # s between removals of a traffic channel
-MODES = ["AES_128_GCM2", "AES_256_GCM2", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM",
-         "AES_128_GCM", "AES_256_GCM"]
-
-def material(mode):
-    if mode.endswith("GCM2"):
-        return secrets.token_hex(32), base64.b64encode(secrets.token_bytes(32)).decode()
-    if mode in ("AES_128_GCM", "AES_256_GCM"):
-        return secrets.token_hex(24), None
-    kl = 16 if mode == "AEAD_AES_128_GCM" else 32
-    return secrets.token_hex(kl), secrets.token_hex(12)
+from soakkeys import MODES, material
 
 def add_req(name, mode, match):
     key, salt = material(mode)
