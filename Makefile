@@ -126,7 +126,7 @@ $(BUILD)/observers/%.so: conf/observers/%.c lib/rs_observer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -shared -o $@ $< $(LDFLAGS_ALL) -lcrypto
 
-$(BUILD)/observers/%.so: tests/observers/%.c lib/rs_observer.h
+$(BUILD)/observers/%.so: tests/observers/%.c lib/rs_observer.h tests/observers/per_worker.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -shared -o $@ $< $(LDFLAGS_ALL) -lcrypto
 

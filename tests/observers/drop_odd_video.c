@@ -22,35 +22,7 @@ struct worker {
 	uint64_t dropped;
 } __attribute__((aligned(64)));
 
-struct ctx {
-	unsigned n_workers;
-	struct worker *w;
-};
-
-static void *dov_init(const char *args, unsigned n_workers, char *err, size_t err_size)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	(void)args;
-	if (c)
-		c->w = aligned_alloc(64, sizeof(*c->w) * (n_workers ? n_workers : 1));
-	if (!c || !c->w) {
-		snprintf(err, err_size, "out of memory");
-		free(c);
-		return NULL;
-	}
-	memset(c->w, 0, sizeof(*c->w) * (n_workers ? n_workers : 1));
-	c->n_workers = n_workers;
-	return c;
-}
-
-static void dov_fini(void *opaque)
-{
-	struct ctx *c = opaque;
-
-	free(c->w);
-	free(c);
-}
+#include "per_worker.h"
 
 static void on_send_video(void *opaque, struct rs_observer_packet *pkts, unsigned n)
 {
@@ -58,7 +30,7 @@ static void on_send_video(void *opaque, struct rs_observer_packet *pkts, unsigne
 
 	for (unsigned i = 0; i < n; i++) {
 		struct rs_observer_packet *p = &pkts[i];
-		struct worker *w = &c->w[p->worker < c->n_workers ? p->worker : 0];
+		struct worker *w = per_worker(c, p->worker);
 		/* rtpseal hands only packets of at least an RTP header (12 bytes) */
 		if (p->buf[3] & 1) {
 			p->verdict = RS_OBSERVER_DROP;
@@ -88,8 +60,8 @@ static const struct rs_observer ops = {
     .abi_version = RS_OBSERVER_ABI_VERSION,
     .struct_size = sizeof(struct rs_observer),
     .name = "drop_odd_video",
-    .init = dov_init,
-    .fini = dov_fini,
+    .init = per_worker_init,
+    .fini = per_worker_fini,
     .on_send_video = on_send_video,
     .stats = dov_stats,
 };

@@ -23,35 +23,7 @@ struct worker {
 	uint64_t untouched;
 } __attribute__((aligned(64)));
 
-struct ctx {
-	unsigned n_workers;
-	struct worker *w;
-};
-
-static void *gp_init(const char *args, unsigned n_workers, char *err, size_t err_size)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	(void)args;
-	if (c)
-		c->w = aligned_alloc(64, sizeof(*c->w) * (n_workers ? n_workers : 1));
-	if (!c || !c->w) {
-		snprintf(err, err_size, "out of memory");
-		free(c);
-		return NULL;
-	}
-	memset(c->w, 0, sizeof(*c->w) * (n_workers ? n_workers : 1));
-	c->n_workers = n_workers;
-	return c;
-}
-
-static void gp_fini(void *opaque)
-{
-	struct ctx *c = opaque;
-
-	free(c->w);
-	free(c);
-}
+#include "per_worker.h"
 
 #define BUMP(x) __atomic_store_n(&(x), (x) + 1, __ATOMIC_RELAXED)
 
@@ -61,7 +33,7 @@ static void burst(void *opaque, struct rs_observer_packet *pkts, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		struct rs_observer_packet *p = &pkts[i];
-		struct worker *w = &c->w[p->worker < c->n_workers ? p->worker : 0];
+		struct worker *w = per_worker(c, p->worker);
 		unsigned seq = (unsigned)p->buf[2] << 8 | p->buf[3];
 		if (seq % 4 == 0) {
 			p->len = p->capacity + 1;
@@ -95,8 +67,8 @@ static const struct rs_observer ops = {
     .abi_version = RS_OBSERVER_ABI_VERSION,
     .struct_size = sizeof(struct rs_observer),
     .name = "grow_past",
-    .init = gp_init,
-    .fini = gp_fini,
+    .init = per_worker_init,
+    .fini = per_worker_fini,
     .on_send_audio = burst,
     .on_send_video = burst,
     .on_receive_audio = burst,
