@@ -25,6 +25,8 @@
 #include <pcap/pcap.h>
 #include <srtp2/srtp.h>
 
+#include "frame_bytes.h"
+
 enum {
 	FRAME_MAX = 4200,
 	MAX_FRAMES = 256,
@@ -66,34 +68,6 @@ static const uint8_t src4[4] = {10, 0, 0, 1};
 static const uint8_t chan6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
 static const uint8_t other6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
 static const uint8_t src6[16] = {0xfd, [15] = 1};
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
 
 static struct frame *new_frame(struct capture *c, enum fate fate)
 {

@@ -42,6 +42,7 @@
 #include <srtp2/srtp.h>
 
 #include "rs_parse.h"
+#include "frame_bytes.h"
 
 enum {
 	FRAME_MAX = 512,
@@ -65,37 +66,9 @@ enum {
 static const uint8_t dst4[4] = {10, 0, 0, 2};
 static const uint8_t src4[4] = {10, 0, 0, 1};
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
 }
 
 /* Ethernet + IPv4 + UDP around payload, checksums valid; the frame length. */
