@@ -159,9 +159,9 @@ static inline void pass_or_drop(struct pkt_meta *pm, enum rs_pass_policy policy)
 	}
 }
 
-/* Stage 1: parse and demux one frame; candidates get a lookup key. */
+/* Stage 1: parse and demux one frame. */
 static inline void parse_stage(const struct rs_general_conf *g, struct rte_mbuf *m,
-			       struct pkt_meta *pm, struct rs_match_key *key)
+			       struct pkt_meta *pm)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	enum rs_status st;
@@ -202,6 +202,11 @@ static inline void parse_stage(const struct rs_general_conf *g, struct rte_mbuf 
 		return;
 	}
 	pm->verdict = V_CANDIDATE;
+}
+
+/* The channel table's key for a candidate the flow cache did not know. */
+static inline void match_key_make(const struct pkt_meta *pm, struct rs_match_key *key)
+{
 	memset(key, 0, sizeof(*key));
 	key->port = pm->fr.dst_port;
 	key->family = pm->fr.ip_version;
@@ -642,7 +647,7 @@ static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint1
 	if (unlikely(++w->burst_no == 0))
 		w->burst_no = 1;
 	for (uint16_t i = 0; i < n; i++) {
-		parse_stage(&w->app->cfg.general, m[i], &meta[i], &keys[n_cand]);
+		parse_stage(&w->app->cfg.general, m[i], &meta[i]);
 		if (meta[i].verdict == V_CANDIDATE)
 			cand[n_cand++] = i;
 	}
@@ -661,8 +666,7 @@ static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint1
 			continue;
 		}
 		pm->entry = NULL;
-		if (n_miss != j)
-			keys[n_miss] = keys[j];
+		match_key_make(pm, &keys[n_miss]);
 		miss[n_miss++] = (uint16_t)j;
 	}
 	if (n_miss) {
