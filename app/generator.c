@@ -266,12 +266,19 @@ static uint8_t gen_class(const struct rs_gen_info *info)
 
 /* ---- fault injection ([generator] faults; generator.h) ---- */
 
-#define FAULT_STREAMS	     8 /* even ones: generator port; odd ones: fault port */
+/* Each port's faults come from a model of their own, so that no frame is
+ * ever drawn and thrown away: a fault stream's sequence numbers then move
+ * by a few between the packets the pipeline sees. (One model shared by
+ * both ports, with the other port's frames dropped, once left one stream
+ * unseen for over 2^15 sequence numbers; its next packet then estimated
+ * the ROC as RFC 3711 says, one too low, and was refused as stale_seq.) */
+#define FAULT_STREAMS	     4 /* per model */
 #define FAULT_CREDIT_MAX     4000
 #define FAULT_MALFORMED_WAYS 5
 
 struct gen_faults {
-	struct rs_gen *model; /* the fault channel's streams */
+	/* the fault channel's streams: [0] the generator port's, [1] the fault port's */
+	struct rs_gen *model[2];
 	struct rs_engine *eng;
 	struct rs_key_ctx *key;	  /* the fault channel's key */
 	struct rs_key_ctx *wrong; /* its master key with every byte changed */
@@ -312,7 +319,8 @@ static void faults_free(struct gen_faults *f)
 	rs_key_ctx_free(f->key);
 	rs_key_ctx_free(f->wrong);
 	rs_engine_free(f->eng);
-	rs_gen_free(f->model);
+	rs_gen_free(f->model[0]);
+	rs_gen_free(f->model[1]);
 	free(f->states);
 	free(f);
 }
@@ -344,10 +352,15 @@ static struct gen_faults *faults_new(const struct rs_app *app, const struct rs_g
 	conf.audio_share = 50;
 	conf.rtcp = 0;
 	conf.udp_checksum = gc->udp_checksum;
-	conf.seed = gc->seed ^ 0x666175c7ull;
-	conf.src_port_base = 61000; /* apart from the main model's 40000.. */
-	f->model = rs_gen_new(&conf, &st);
-	f->eng = f->model ? rs_engine_new(&st) : NULL;
+	for (unsigned i = 0; i < 2; i++) {
+		conf.seed = gc->seed ^ (0x666175c7ull + i);
+		/* apart from the main model's 40000.. and from each other */
+		conf.src_port_base = (uint16_t)(61000 + 2 * FAULT_STREAMS * i);
+		f->model[i] = rs_gen_new(&conf, &st);
+		if (!f->model[i])
+			break;
+	}
+	f->eng = f->model[0] && f->model[1] ? rs_engine_new(&st) : NULL;
 	f->key = f->eng ? rs_key_ctx_new(f->eng, &cc->master, 0, &st) : NULL;
 	wrong = cc->master;
 	for (unsigned i = 0; i < wrong.key_len; i++)
@@ -375,18 +388,19 @@ static struct gen_faults *faults_new(const struct rs_app *app, const struct rs_g
 	return f;
 }
 
-/* The next RTP frame of a fault stream of this parity, in an mbuf. Frames
- * of the other parity are dropped: a gap in their sequence numbers, which
- * both sides take as loss. */
-static struct rte_mbuf *fault_frame(struct rs_app_gen *g, unsigned parity, struct rs_gen_info *info)
+/* The next RTP frame of the fault streams of one port (0: the generator's,
+ * 1: the fault port), in an mbuf. */
+static struct rte_mbuf *fault_frame(struct rs_app_gen *g, unsigned fault_port,
+				    struct rs_gen_info *info)
 {
 	for (unsigned tries = 0; tries < 64; tries++) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
 		if (!m)
 			return NULL;
-		size_t len = rs_gen_next(g->faults->model, rte_pktmbuf_mtod(m, uint8_t *),
-					 rte_pktmbuf_tailroom(m), info);
-		if (len && info->kind == RS_KIND_RTP && (info->stream & 1u) == parity) {
+		size_t len =
+		    rs_gen_next(g->faults->model[fault_port], rte_pktmbuf_mtod(m, uint8_t *),
+				rte_pktmbuf_tailroom(m), info);
+		if (len && info->kind == RS_KIND_RTP) {
 			m->data_len = (uint16_t)len;
 			m->pkt_len = (uint32_t)len;
 			return m;

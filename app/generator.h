@@ -56,22 +56,24 @@ void rs_app_gen_get_totals(const struct rs_app_gen *g, struct rs_app_gen_totals 
 
 /*
  * Fault injection ([generator] faults, fault_channel, fault_port; the
- * soak). A second traffic model runs the fault channel's streams (the main
+ * soak). Two more traffic models run the fault channel's streams (the main
  * model leaves that channel out, so every packet of it is the generator's
- * doing): 8 streams, RTP only. Per 1000 frames of the main model, `faults`
- * bad packets, the kinds in turn:
- *   MALFORMED  on the generator port, a frame of an even stream broken in
+ * doing), 4 streams each, RTP only: one for the generator port, one for the
+ * fault port, so no frame is drawn and dropped and a stream's sequence
+ * numbers move by a few between the packets the pipeline sees. Per 1000
+ * frames of the main model, `faults` bad packets, the kinds in turn:
+ *   MALFORMED  on the generator port, a frame of its model broken in
  *              one of five ways (IP length, UDP length, RTP shorter than its
  *              header, RTP extension length, RTP padding count 0): the
  *              pipeline drops it as malformed;
- *   RESENT     on the generator port, a frame of an even stream sent twice
+ *   RESENT     on the generator port, a frame of its model sent twice
  *              back to back: the first is sealed (a good packet), the copy
  *              is refused (stale_seq, the sealing side's replay);
  * and with a fault port (a cipher port only the generator feeds, so no
  * second producer on a worker's ring):
- *   REPLAY     a frame of an odd stream sealed here with the channel's key,
+ *   REPLAY     a frame of the fault port's model sealed here with the channel's key,
  *              sent twice: the first opens, the copy is a replay;
- *   WRONG_KEY  a frame of an odd stream sealed under a key derived from the
+ *   WRONG_KEY  a frame of that model sealed under a key derived from the
  *              channel's with every byte changed: auth_fail.
  * The fault channel must not be rekeyed or removed while this runs, or the
  * counts stop being exact. Counted when the port takes the frame.
