@@ -144,7 +144,11 @@ void rs_key_ctx_free(struct rs_key_ctx *ctx)
 
 void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp, uint32_t len)
 {
-	const uint8_t *k = (const uint8_t *)(rtcp ? ctx->rtcp_key : ctx->rtp_key);
+	/* the keys' address from the layout rs_key_ctx_from_session made, not
+	 * from ctx->rtp_key: reading the pointer would wait for the context's
+	 * first line, and these prefetches are for contexts not in cache */
+	const uint8_t *k = (const uint8_t *)ctx + round_up64(sizeof(struct rs_key_ctx)) +
+			   (rtcp ? round_up64(sizeof(struct gcm_key_data)) : 0);
 	/* expanded keys, then HashKey^1, ^2, ... (16 bytes each, up to ^32 on
 	 * the VAES path): one power per block of AAD + payload + length block */
 	size_t blocks = (len + 16 + 15) / 16, powers = blocks < 32 ? blocks : 32;

@@ -24,6 +24,13 @@
 # ratio_vs_single_channel = single / spread (1.0: spreading costs nothing;
 # the issue's target is >= 0.8). raw_ns_per_pkt: BUILD/bench_crypto's
 # raw_ipsec_mb seal row at 160 bytes (one key, hot), as the pipeline rows.
+# raw_key_spread_ratio, raw_key_spread_prefetch_ratio: the floor under the
+# spread, from perf/bench_keyspread.c (printed as its own row first): the
+# bare ipsec-mb loop with one key against the same loop with each packet's
+# key drawn at random from as many key contexts as there are channels,
+# without and with the keys prefetched 8 packets ahead. No pipeline over
+# that many channels can come nearer its single-channel self than the
+# cold keys alone allow.
 # The full run also prints its scale_load row (load time, channels/s,
 # bytes per channel and per stream). Busy ns include time other tasks took
 # the worker's core (a shared 2-core machine): compare rows of one run.
@@ -60,6 +67,20 @@ raw=$("$build/bench_crypto" --case raw_ipsec_mb --mode 128 --dir seal --payload 
 raw_ns=$(sed -n 's/.*"ns_per_pkt":\([0-9.]*\).*/\1/p' <<<"$raw")
 ipsec=$(sed -n 's/.*"ipsec_mb":"\([^"]*\)".*/\1/p' <<<"$raw")
 
+# the floor under the spread: the bare ipsec-mb loop with its keys spread
+# over as many key contexts as there are channels (perf/bench_keyspread.c),
+# its own row, and its ratios in the spread row
+ks=$("$build/bench_keyspread" --keys "$channels" --reps 3 --ms 300 2>/dev/null)
+if [ -n "$ks" ]; then
+	echo "$ks"
+else
+	echo "bench_scale: bench_keyspread --keys $channels failed" >&2
+	rc=1
+fi
+ks_field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$ks"; }
+ks_ratio=$(ks_field ratio_spread)
+ks_ratio_pf=$(ks_field ratio_spread_prefetch)
+
 : >"$outdir/rows.jsonl"
 for ((r = 1; r <= reps; r++)); do
 	for side in single spread; do
@@ -81,7 +102,7 @@ for ((r = 1; r <= reps; r++)); do
 done
 [ "$mode" = full ] && grep '"tag":"spread1"' "$outdir/rows.jsonl"
 
-awk -v raw="${raw_ns:-0}" -v ipsec="$ipsec" -v ch="$channels" -v spc="$spc" -v mode="$mode" \
+awk -v raw="${raw_ns:-0}" -v ipsec="$ipsec" -v ksr="${ks_ratio:-0}" -v ksrp="${ks_ratio_pf:-0}" -v ch="$channels" -v spc="$spc" -v mode="$mode" \
 	-v secs="$secs" -v clean="${SCALE_CLEAN_SHARE:-0.95}" '
 function num(k,   m) {
 	if (match($0, "\"" k "\":[-0-9.eE+]+")) {
@@ -141,6 +162,7 @@ END {
 	printf ",\"scale\":\"%s\",\"ns_kind\":\"worker_busy\",\"ns_what\":\"worker lcore busy ns per sealed packet between two control-socket stats replies, once every stream exists (steady state)\"", mode == "full" ? "full (BENCH=scale)" : "reduced (make bench; BENCH=scale runs 1,000,000 channels)"
 	printf ",\"traffic\":\"generator spread_channels: first every stream once (shuffled), then streams drawn uniformly at random; single: 1 channel, 4 streams, same generator\""
 	printf ",\"topology\":\"generator(lcore 0)->port0 net_ring clear -seal-> port1 net_null\""
+	printf ",\"raw_key_spread_ratio\":%s,\"raw_key_spread_prefetch_ratio\":%s", ksr, ksrp
 	printf ",\"raw_from\":\"bench_crypto raw_ipsec_mb seal 160 B workers=1 (one key, hot)\",\"ipsec_mb\":\"%s\"", ipsec
 	if (contended)
 		warn = "every run of a side was contended (worker on its CPU less than " clean " of the time): its least contended run is used; busy ns include the time other tasks held the core; "
