@@ -640,6 +640,7 @@ static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint1
 	struct rs_channel *chans[RS_BURST_MAX];
 	uint16_t cand[RS_BURST_MAX], miss[RS_BURST_MAX];
 	uint8_t has_flow[RS_BURST_MAX];
+	uint32_t flow_slot[RS_BURST_MAX];
 	struct rs_packet pkts[RS_BURST_MAX];
 	unsigned n_cand = 0, n_miss = 0, n_pkts = 0;
 
@@ -651,14 +652,21 @@ static void process(struct rs_worker *w, uint16_t in, struct rte_mbuf **m, uint1
 		if (meta[i].verdict == V_CANDIDATE)
 			cand[n_cand++] = i;
 	}
-	/* the flow cache first; what it does not know goes to the hash tables */
+	/* the flow cache first, every slot of the burst loading before the
+	 * first probe; what it does not know goes to the hash tables */
+	for (unsigned j = 0; j < n_cand; j++) {
+		has_flow[j] = (uint8_t)flow_key(m[cand[j]], &meta[cand[j]], dir, &flows[j]);
+		if (has_flow[j]) {
+			flow_slot[j] = rs_flow_slot(&flows[j]);
+			rs_flow_cache_prefetch(&w->flows, flow_slot[j]);
+		}
+	}
 	for (unsigned j = 0; j < n_cand; j++) {
 		struct pkt_meta *pm = &meta[cand[j]];
 		const struct rs_flow_entry *fe = NULL;
 
-		has_flow[j] = (uint8_t)flow_key(m[cand[j]], pm, dir, &flows[j]);
 		if (has_flow[j])
-			fe = rs_flow_cache_find(&w->flows, &flows[j]);
+			fe = rs_flow_cache_find_at(&w->flows, flow_slot[j], &flows[j]);
 		pm->cached = fe != NULL;
 		if (fe) {
 			pm->ch = fe->ch;
