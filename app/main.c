@@ -288,10 +288,18 @@ static int start_workers(struct rs_app *app, char *err, size_t err_size)
 			return -1;
 		i++;
 	}
+	char where[96];
+	struct rs_keymem_stats km;
+	rs_keymem_get_stats(&km);
 	printf("rtpseal: tables: %u channels max; %u stream states per worker, %zu bytes each "
-	       "(%.1f MB of DPDK memory per worker with its hash)\n",
+	       "(%.1f MB per worker with its hash); stream states, channel counters and flow "
+	       "cache on %s\n",
 	       app->channels.capacity, app->cfg.general.max_streams,
-	       app->workers[0]->streams.stride, (double)app->workers[0]->streams.bytes / 1e6);
+	       app->workers[0]->streams.stride, (double)app->workers[0]->streams.bytes / 1e6,
+	       rs_table_mem_where(&app->workers[0]->streams.mem_alloc, where, sizeof(where)));
+	printf("rtpseal: key contexts: %" PRIu64 " of %zu bytes in %" PRIu64
+	       " chunk(s) of 2 MiB, %" PRIu64 " advised to use transparent huge pages\n",
+	       km.in_use, km.slot_size, km.chunks, km.chunks_advised);
 	i = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore)
 	{

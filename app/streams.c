@@ -34,12 +34,13 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 		return -1;
 	}
 	t->h = rte_hash_create(&p);
-	t->mem = rte_zmalloc_socket(name, stride * capacity, RTE_CACHE_LINE_SIZE, socket);
+	t->mem = rs_table_alloc(&t->mem_alloc, name, stride * capacity, socket);
 	if (!t->h || !t->mem) {
 		snprintf(err, err_size,
 			 "cannot allocate %u stream states (%zu bytes each, %.0f MB): lower "
 			 "[general] max_streams (or replay_window), or give DPDK more memory "
-			 "(-m MB with --no-huge, else more hugepages)",
+			 "(-m MB with --no-huge, else more hugepages; without hugepages the "
+			 "states are outside DPDK's heap and need that much free memory)",
 			 capacity, stride, (double)stride * capacity / 1e6);
 		rs_stream_table_free(t);
 		return -1;
@@ -51,14 +52,15 @@ int rs_stream_table_init(struct rs_stream_table *t, const char *name, unsigned c
 	t->window = window;
 	t->capacity = capacity;
 	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &after);
-	t->bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
+	t->bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes +
+		   (t->mem_alloc.mapped ? t->mem_alloc.size : 0);
 	return 0;
 }
 
 void rs_stream_table_free(struct rs_stream_table *t)
 {
 	rte_hash_free(t->h);
-	rte_free(t->mem);
+	rs_table_free(&t->mem_alloc);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -12,6 +12,7 @@
 
 #include <rte_common.h>
 
+#include "hugemem.h"
 #include "rtpseal.h"
 
 struct rte_hash;
@@ -52,6 +53,7 @@ struct rs_stream_start {
 struct rs_stream_table {
 	struct rte_hash *h;
 	uint8_t *mem;
+	struct rs_table_mem mem_alloc; /* where mem lives (hugemem.h) */
 	size_t stride;
 	size_t state_size; /* bytes of one lib state; a slot is 64 + 2 states */
 	unsigned window;

@@ -95,14 +95,14 @@ struct rs_worker *rs_worker_new(const struct rs_app *app, unsigned index, unsign
 		goto fail;
 	}
 	snprintf(name, sizeof(name), "rs_streams_%u", index);
-	w->chan = rte_zmalloc_socket("rs_chan_counters", app->channels.capacity * sizeof(*w->chan),
-				     RTE_CACHE_LINE_SIZE, socket);
+	w->chan = rs_table_alloc(&w->chan_mem, "rs_chan_counters",
+				 app->channels.capacity * sizeof(*w->chan), socket);
 	if (!w->chan) {
 		snprintf(err, err_size, "worker %u: out of memory for channel counters", index);
 		goto fail;
 	}
-	w->flows.e = rte_zmalloc_socket("rs_flow_cache", RS_FLOW_CACHE_SIZE * sizeof(*w->flows.e),
-					RTE_CACHE_LINE_SIZE, socket);
+	w->flows.e = rs_table_alloc(&w->flows_mem, "rs_flow_cache",
+				    RS_FLOW_CACHE_SIZE * sizeof(*w->flows.e), socket);
 	if (!w->flows.e) {
 		snprintf(err, err_size, "worker %u: out of memory for the flow cache", index);
 		goto fail;
@@ -142,8 +142,8 @@ void rs_worker_free(struct rs_worker *w)
 	for (unsigned p = 0; p < RS_MAX_PORTS; p++)
 		rte_free(w->txb[p]);
 	rs_stream_table_free(&w->streams);
-	rte_free(w->flows.e);
-	rte_free(w->chan);
+	rs_table_free(&w->flows_mem);
+	rs_table_free(&w->chan_mem);
 	rs_engine_free(w->eng);
 	rte_free(w);
 }

@@ -62,7 +62,8 @@ struct rs_worker {
 	volatile uint64_t last_rx_tsc;
 	struct rs_chan_counters *chan; /* by channel slot */
 	struct rs_flow_cache flows;
-	uint32_t burst_no; /* bursts processed, never 0 (see snap_burst) */
+	struct rs_table_mem chan_mem, flows_mem; /* where chan and flows.e live */
+	uint32_t burst_no;			 /* bursts processed, never 0 (see snap_burst) */
 	struct rs_observer_counters obs[RS_MAX_OBSERVERS];
 	uint32_t obs_refused_logged; /* bit per observer */
 	uint64_t swept_removals;     /* channel removals this worker's sweep has covered */

@@ -69,24 +69,17 @@ enum rs_status rs_session_keys_derive(const struct rs_master_key *mk, struct rs_
 	return st;
 }
 
-static size_t round_up64(size_t n)
-{
-	return (n + 63) & ~(size_t)63;
-}
-
 struct rs_key_ctx *rs_key_ctx_from_session(struct rs_engine *eng, const struct rs_session_keys *sk,
 					   unsigned flags, enum rs_status *err)
 {
-	size_t head = round_up64(sizeof(struct rs_key_ctx));
-	size_t gkd = round_up64(sizeof(struct gcm_key_data));
-	size_t total = head + 2 * gkd;
+	size_t head = RS_KEY_CTX_HEAD, gkd = RS_KEY_CTX_GCM_KEY, total = RS_KEY_CTX_SIZE;
 	struct rs_key_ctx *ctx;
 
 	if (!eng || !sk || (sk->key_len != 16 && sk->key_len != 32)) {
 		*err = RS_ERR_INVALID_ARG;
 		return NULL;
 	}
-	ctx = aligned_alloc(64, total);
+	ctx = rs_keymem_alloc();
 	if (!ctx) {
 		*err = RS_ERR_NOMEM;
 		return NULL;
@@ -139,7 +132,7 @@ void rs_key_ctx_free(struct rs_key_ctx *ctx)
 	if (!ctx)
 		return;
 	OPENSSL_cleanse(ctx, ctx->alloc_size);
-	free(ctx);
+	rs_keymem_free(ctx);
 }
 
 void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp, uint32_t len)
@@ -147,8 +140,7 @@ void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp, uint32_t len)
 	/* the keys' address from the layout rs_key_ctx_from_session made, not
 	 * from ctx->rtp_key: reading the pointer would wait for the context's
 	 * first line, and these prefetches are for contexts not in cache */
-	const uint8_t *k = (const uint8_t *)ctx + round_up64(sizeof(struct rs_key_ctx)) +
-			   (rtcp ? round_up64(sizeof(struct gcm_key_data)) : 0);
+	const uint8_t *k = (const uint8_t *)ctx + RS_KEY_CTX_HEAD + (rtcp ? RS_KEY_CTX_GCM_KEY : 0);
 	/* expanded keys, then HashKey^1, ^2, ... (16 bytes each, up to ^32 on
 	 * the VAES path): one power per block of AAD + payload + length block */
 	size_t blocks = (len + 16 + 15) / 16, powers = blocks < 32 ? blocks : 32;

@@ -45,4 +45,16 @@ struct rs_key_ctx {
 	size_t alloc_size;
 };
 
+/* A key context's memory: the struct, then the RTP and the RTCP
+ * gcm_key_data, each on its own 64-byte boundary (one slot of keymem.c). */
+#define RS_ALIGN64(n)	   (((n) + 63) & ~(size_t)63)
+#define RS_KEY_CTX_HEAD	   RS_ALIGN64(sizeof(struct rs_key_ctx))
+#define RS_KEY_CTX_GCM_KEY RS_ALIGN64(sizeof(struct gcm_key_data))
+#define RS_KEY_CTX_SIZE	   (RS_KEY_CTX_HEAD + 2 * RS_KEY_CTX_GCM_KEY)
+
+/* One key context's slot (RS_KEY_CTX_SIZE bytes, 64-byte aligned, contents
+ * undefined) or NULL; rs_keymem_free takes it back, wiped by the caller. */
+void *rs_keymem_alloc(void);
+void rs_keymem_free(void *slot);
+
 #endif

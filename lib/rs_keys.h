@@ -137,4 +137,15 @@ unsigned rs_key_ctx_key_len(const struct rs_key_ctx *ctx);
  * packet. */
 void rs_key_ctx_prefetch(const struct rs_key_ctx *ctx, int rtcp, uint32_t len);
 
+/* Where key contexts live (lib/keymem.c): fixed slots in 2 MiB chunks the
+ * kernel is asked to back with transparent huge pages. For the log. */
+struct rs_keymem_stats {
+	uint64_t in_use;	 /* key contexts allocated now */
+	uint64_t chunks;	 /* chunks mapped (kept at the peak) */
+	uint64_t chunks_advised; /* of them, madvise(MADV_HUGEPAGE) accepted */
+	size_t slot_size;	 /* bytes of one key context */
+	size_t chunk_size;
+};
+void rs_keymem_get_stats(struct rs_keymem_stats *out);
+
 #endif

@@ -165,7 +165,7 @@ rss0=$(rss_kb "$pid")
 heap0=$(heap_alloc)
 tables=$(sed -n 's/^rtpseal: tables: //p' "$log")
 stride=$(sed -n 's/.* stream states per worker, \([0-9]*\) bytes each.*/\1/p' <<<"$tables")
-table_mb=$(sed -n 's/.*(\([0-9.]*\) MB of DPDK memory per worker.*/\1/p' <<<"$tables")
+table_mb=$(sed -n 's/.*(\([0-9.]*\) MB per worker.*/\1/p' <<<"$tables")
 note "started: RSS $((rss0 / 1024)) MB; tables: $tables"
 
 # ---- load ----
