@@ -86,6 +86,9 @@
 #include "rs_keys.h"
 #include "rs_srtp.h"
 #include "rs_stream.h"
+#include "bench_util.h"
+
+const char bench_name[] = "bench_crypto";
 
 #define ROUND_PKTS  256
 #define BURST	    32
@@ -167,20 +170,6 @@ static struct {
 	const char *arch;
 	unsigned rows;
 } opt = {.dir = -1, .reps = 5, .slice_ms = 60};
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_crypto: %s\n", what);
-	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void *xalign(size_t size)
 {

@@ -38,6 +38,9 @@
 
 #include "rs_internal.h"
 #include "rtpseal.h"
+#include "bench_util.h"
+
+const char bench_name[] = "bench_keyspread";
 
 #define ROUND_PKTS     256
 #define HDR_LEN	       12
@@ -47,20 +50,6 @@
 
 enum { ONE_KEY, SPREAD, SPREAD_PREFETCH, CASES };
 static const char *const case_name[CASES] = {"one_key", "spread", "spread_prefetch"};
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_keyspread: %s\n", what);
-	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
