@@ -773,20 +773,7 @@ struct result {
 
 static double median_ns(const struct result *r)
 {
-	double v[MAX_REPS];
-	unsigned n = r->nreps;
-
-	if (n == 0)
-		return 0;
-	memcpy(v, r->rep_ns, n * sizeof(v[0]));
-	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return bench_median(r->rep_ns, r->nreps);
 }
 
 /* scaling: best-repetition scaling (0: not a workers=2 row); scaling_med:

@@ -144,20 +144,6 @@ static uint64_t round_run(struct bench *b, int c)
 	return t;
 }
 
-static double median(double *v, unsigned n)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, n * sizeof(*v));
-	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j > 0 && s[j - 1] > s[j]; j--) {
-			double t = s[j];
-			s[j] = s[j - 1];
-			s[j - 1] = t;
-		}
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
 int main(int argc, char **argv)
 {
 	unsigned n_keys = 100000, payload = 160, reps = 5, ms = 300;
@@ -240,7 +226,7 @@ int main(int argc, char **argv)
 
 	double med[CASES];
 	for (int c = 0; c < CASES; c++)
-		med[c] = median(ns[c], reps);
+		med[c] = bench_median(ns[c], reps);
 	printf("{\"bench\":\"raw_ipsec_mb_seal_%u_key_spread\",\"mode\":\"AEAD_AES_128_GCM\","
 	       "\"dir\":\"seal\",\"payload\":%u,\"keys\":%u,\"key_ctx_bytes\":%zu",
 	       payload, payload, n_keys, b.keys[0]->alloc_size);
