@@ -57,22 +57,33 @@ run() {
 	fi
 }
 
+# split_name WORD: NAME's comma-separated words that contain WORD into
+# $matched, the others into $others (empty words dropped)
+split_name() {
+	local w
+	local -a words
+	matched=""
+	others=""
+	IFS=, read -ra words <<<"$name"
+	for w in "${words[@]}"; do
+		case $w in
+		'') ;;
+		*"$1"*) matched="$matched${matched:+,}$w" ;;
+		*) others="$others${others:+,}$w" ;;
+		esac
+	done
+}
+
 # script_rows WORD SCRIPT [ARG]: the rows of a bench script of their own
 # (SCRIPT BUILD, its lines tagged like bench_crypto's). An empty NAME runs
 # them; a NAME word containing WORD selects them (SCRIPT then also gets ARG)
 # and is taken out of NAME before the rest of this script reads it
 # (NAME=WORD: only them).
 script_rows() {
-	local word=$1 script=$2 named_arg=${3:-} sel="" rest="" w saved
-	local -a words
-	IFS=, read -ra words <<<"$name"
-	for w in "${words[@]}"; do
-		case $w in
-		'') ;;
-		*"$word"*) sel=1 ;;
-		*) rest="$rest${rest:+,}$w" ;;
-		esac
-	done
+	local word=$1 script=$2 named_arg=${3:-} sel rest saved
+	split_name "$word"
+	sel=$matched
+	rest=$others
 	[ -z "$name" ] || [ -n "$sel" ] || return 0
 	saved=$extra
 	extra="" # BENCH_ARGS are bench_crypto's
@@ -123,14 +134,9 @@ pipe_words=""
 if [ -z "$name" ]; then
 	pipe_words=pipeline
 else
-	IFS=, read -ra words <<<"$name"
-	for word in "${words[@]}"; do
-		case $word in
-		'') ;;
-		*pipeline*) pipe_words="$pipe_words${pipe_words:+,}$word" ;;
-		*) crypto_words="$crypto_words${crypto_words:+,}$word" ;;
-		esac
-	done
+	split_name pipeline
+	pipe_words=$matched
+	crypto_words=$others
 fi
 
 start=$(date +%s)
