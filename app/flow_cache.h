@@ -127,13 +127,6 @@ rs_flow_cache_find_at(const struct rs_flow_cache *fc, uint32_t slot, const struc
 	return e->epoch == fc->epoch && rs_flow_key_equal(&e->key, k) ? e : NULL;
 }
 
-/* The entry for k, or NULL. */
-static inline const struct rs_flow_entry *rs_flow_cache_find(struct rs_flow_cache *fc,
-							     const struct rs_flow_key *k)
-{
-	return rs_flow_cache_find_at(fc, rs_flow_slot(k), k);
-}
-
 /* Remember k -> (ch, stream), replacing whatever held the slot. */
 static inline void rs_flow_cache_put(struct rs_flow_cache *fc, const struct rs_flow_key *k,
 				     struct rs_channel *ch, struct rs_stream_entry *stream)
